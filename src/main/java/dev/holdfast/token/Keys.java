@@ -324,7 +324,7 @@ public final class Keys {
         }
         if (jwk instanceof EllipticCurveJsonWebKey) {
             String curve = ((EllipticCurveJsonWebKey) jwk).getCurveName();
-            if (!EllipticCurves.P256.equals(curve)) {
+            if (!EllipticCurves.P_256.equals(curve)) {
                 throw new IllegalArgumentException(where + " is an EC key on " + curve + "; only P-256 (ES256) is supported");
             }
             return AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256;
