@@ -52,9 +52,11 @@ public final class SafeRedirects {
         if (!path.startsWith("/") || path.startsWith("//")) {
             return false;
         }
+        // Browsers drop tabs and newlines anywhere in a URL ("/\t/host" becomes "//host"), so control
+        // characters are refused; an inner space is kept by them and harmless.
         for (int i = 0; i < path.length(); i++) {
             char c = path.charAt(i);
-            if (c < 0x20 || c == 0x7f || c == '\\' || Character.isWhitespace(c) || Character.isISOControl(c)
+            if (c < 0x20 || c == 0x7f || c == '\\' || Character.isISOControl(c)
                     || c == '\u2028' || c == '\u2029') {
                 return false;
             }
