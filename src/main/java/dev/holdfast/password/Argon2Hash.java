@@ -22,8 +22,9 @@ import java.util.regex.Pattern;
  *
  * <p>password4j keeps one {@code Argon2Function} per parameter set for the life of the JVM, each holding
  * m KiB of zeroed blocks and its own thread pool. So that a table full of distinct parameter sets cannot
- * fill the heap, one verifier admits at most {@value #MAX_PARAMETER_SETS} distinct sets (a deployment
- * has one per change of its hashing policy); further sets never match and are reported as over the bound.
+ * fill the heap, one verifier admits at most {@value #MAX_PARAMETER_SETS} distinct sets whose m add up to
+ * at most {@value #MAX_ADMITTED_MEMORY_KIB} KiB (four sets at the 64 MiB bound; a deployment has one set
+ * per change of its hashing policy); further sets never match and are reported as over the bound.
  */
 final class Argon2Hash implements HashFamily {
 
@@ -31,7 +32,8 @@ final class Argon2Hash implements HashFamily {
     static final int MAX_PASSES = 10;
     static final long MAX_MEMORY_TIMES_PASSES = 4L * 65_536;
     static final int MAX_LANES = 16;
-    static final int MAX_PARAMETER_SETS = 4;
+    static final int MAX_PARAMETER_SETS = 16;
+    static final long MAX_ADMITTED_MEMORY_KIB = 4L * 65_536;
 
     private static final int VERSION_10 = 0x10;
     private static final int VERSION_13 = 0x13;
@@ -42,6 +44,8 @@ final class Argon2Hash implements HashFamily {
                     + "\\$([A-Za-z0-9+/]+)\\$([A-Za-z0-9+/]+)");
 
     private final Set<String> admittedParameterSets = ConcurrentHashMap.newKeySet();
+    /** Sum of m over {@link #admittedParameterSets}; guarded by that set's monitor. */
+    private long admittedMemoryKib;
 
     @Override
     public String name() {
@@ -88,8 +92,9 @@ final class Argon2Hash implements HashFamily {
             return Verdict.malformed("needs a salt of 8 to 64 bytes and a tag of 16 to 64 bytes");
         }
         String parameterSet = type + "|" + version + "|" + memory + "|" + passes + "|" + lanes + "|" + tag.length;
-        if (!admit(parameterSet)) {
-            return Verdict.overBound("more than " + MAX_PARAMETER_SETS + " distinct Argon2 parameter sets");
+        if (!admit(parameterSet, memory)) {
+            return Verdict.overBound("m=" + memory + ",t=" + passes + ",p=" + lanes + " would be one parameter set "
+                    + "more than " + MAX_PARAMETER_SETS + " or " + MAX_ADMITTED_MEMORY_KIB + " KiB of them");
         }
         Argon2Function function = Argon2Function.getInstance(
                 (int) memory, (int) passes, (int) lanes, tag.length, type, (int) version);
@@ -97,14 +102,19 @@ final class Argon2Hash implements HashFamily {
         return Verdict.of(MessageDigest.isEqual(computed, tag));
     }
 
-    private boolean admit(String parameterSet) {
+    private boolean admit(String parameterSet, long memoryKib) {
         if (admittedParameterSets.contains(parameterSet)) {
             return true;
         }
         synchronized (admittedParameterSets) {
-            if (admittedParameterSets.size() >= MAX_PARAMETER_SETS) {
-                return admittedParameterSets.contains(parameterSet);
+            if (admittedParameterSets.contains(parameterSet)) {
+                return true;
             }
+            if (admittedParameterSets.size() >= MAX_PARAMETER_SETS
+                    || admittedMemoryKib + memoryKib > MAX_ADMITTED_MEMORY_KIB) {
+                return false;
+            }
+            admittedMemoryKib += memoryKib;
             admittedParameterSets.add(parameterSet);
             return true;
         }
