@@ -43,9 +43,20 @@ final class Argon2Hash implements HashFamily {
             "\\$argon2(id|i|d)(?:\\$v=" + NUMBER + ")?\\$m=" + NUMBER + ",t=" + NUMBER + ",p=" + NUMBER
                     + "\\$([A-Za-z0-9+/]+)\\$([A-Za-z0-9+/]+)");
 
+    private final int maxParameterSets;
+    private final long maxAdmittedMemoryKib;
     private final Set<String> admittedParameterSets = ConcurrentHashMap.newKeySet();
     /** Sum of m over {@link #admittedParameterSets}; guarded by that set's monitor. */
     private long admittedMemoryKib;
+
+    Argon2Hash() {
+        this(MAX_PARAMETER_SETS, MAX_ADMITTED_MEMORY_KIB);
+    }
+
+    Argon2Hash(int maxParameterSets, long maxAdmittedMemoryKib) {
+        this.maxParameterSets = maxParameterSets;
+        this.maxAdmittedMemoryKib = maxAdmittedMemoryKib;
+    }
 
     @Override
     public String name() {
@@ -94,7 +105,7 @@ final class Argon2Hash implements HashFamily {
         String parameterSet = type + "|" + version + "|" + memory + "|" + passes + "|" + lanes + "|" + tag.length;
         if (!admit(parameterSet, memory)) {
             return Verdict.overBound("m=" + memory + ",t=" + passes + ",p=" + lanes + " would be one parameter set "
-                    + "more than " + MAX_PARAMETER_SETS + " or " + MAX_ADMITTED_MEMORY_KIB + " KiB of them");
+                    + "more than " + maxParameterSets + " or " + maxAdmittedMemoryKib + " KiB of them");
         }
         Argon2Function function = Argon2Function.getInstance(
                 (int) memory, (int) passes, (int) lanes, tag.length, type, (int) version);
@@ -110,8 +121,8 @@ final class Argon2Hash implements HashFamily {
             if (admittedParameterSets.contains(parameterSet)) {
                 return true;
             }
-            if (admittedParameterSets.size() >= MAX_PARAMETER_SETS
-                    || admittedMemoryKib + memoryKib > MAX_ADMITTED_MEMORY_KIB) {
+            if (admittedParameterSets.size() >= maxParameterSets
+                    || admittedMemoryKib + memoryKib > maxAdmittedMemoryKib) {
                 return false;
             }
             admittedMemoryKib += memoryKib;
