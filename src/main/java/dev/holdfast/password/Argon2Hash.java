@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  *
  * <p>Bounds: m &le; {@value #MAX_MEMORY_KIB} KiB (64 MiB, argon2-cffi's and PHP's default), t &le;
  * {@value #MAX_PASSES}, m&middot;t &le; {@value #MAX_MEMORY_TIMES_PASSES} (64 MiB &times; 4 passes took
- * 0.26 to 0.66 s here), p &le; {@value #MAX_LANES}, salt 8 to 64 bytes, tag 16 to 64 bytes.
+ * 0.26-1.8 s here, 2 cores, busy), p &le; {@value #MAX_LANES}, salt 8 to 64 bytes, tag 16 to 64 bytes.
  *
  * <p>password4j keeps one {@code Argon2Function} per parameter set for the life of the JVM, each holding
  * m KiB of zeroed blocks and its own thread pool. So that a table full of distinct parameter sets cannot

@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
  * is hashed as UTF-8; like every bcrypt, only its first 72 bytes count. {@code $2x$} (crypt_blowfish's
  * compatibility mode for its old sign-extension bug) and the prefix-less {@code $2$} are not read.
  *
- * <p>Bound: cost 4 to {@value #MAX_COST}. Each step doubles the work; cost 12 took about 265 ms here
- * (2 cores), so cost {@value #MAX_COST} is about 1.1 to 1.4 s and a stored cost of 31 (days) never runs.
+ * <p>Bound: cost 4 to {@value #MAX_COST}. Each step doubles the work; here (2 cores, busy) cost 12 took
+ * 260-290 ms and cost {@value #MAX_COST} 1.3-2.0 s, so a stored cost of 31 (days) never runs.
  */
 final class BcryptHash implements HashFamily {
 

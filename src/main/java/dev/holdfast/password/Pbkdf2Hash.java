@@ -22,9 +22,9 @@ import javax.crypto.spec.PBEKeySpec;
  * </ul>
  * The salt is the decoded bytes, the password is UTF-8, the derived length is the stored hash's length.
  *
- * <p>Bounds: iterations 1 to {@value #MAX_ITERATIONS_SHA256} for SHA-256 (2,000,000 took 0.49 s here, so
- * the bound is about 0.75 s; Django 6 uses 1,200,000) and 1 to {@value #MAX_ITERATIONS_SHA512} for
- * SHA-512 (about 1.0 s); salt 1 to 64 bytes; hash 16 to 64 bytes. The derivation is the JDK's
+ * <p>Bounds: iterations 1 to {@value #MAX_ITERATIONS_SHA256} for SHA-256 (0.75-1.4 s here, 2 cores, busy;
+ * Django 6 writes 1,200,000) and 1 to {@value #MAX_ITERATIONS_SHA512} for SHA-512 (0.9-1.0 s);
+ * salt 1 to 64 bytes; hash 16 to 64 bytes. The derivation is the JDK's
  * {@code PBKDF2WithHmacSHA256}/{@code 512}.
  */
 final class Pbkdf2Hash implements HashFamily {
