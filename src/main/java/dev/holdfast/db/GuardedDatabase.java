@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  *   <li>connection failures and fatal SQLStates: {@link Reason#CONNECTION_FAILED}; the query timeout (57014):
  *       {@link Reason#TIMEOUT}; no pooled connection within {@code maxWait}: {@link Reason#POOL_EXHAUSTED}
  *       (see {@link FailureClassifier});</li>
- *   <li>any other {@link SQLException} is the database's answer and is rethrown as is.</li>
+ *   <li>any other {@link SQLException} is the database's answer and is rethrown as is;</li>
+ *   <li>after {@link #close()} (undeploy racing a request): {@link Reason#NOT_CONFIGURED}.</li>
  * </ul>
  * Timeouts and connection failures count towards the breaker; answers close it; pool exhaustion and
  * overload say nothing about the database and leave it alone.
@@ -170,6 +171,11 @@ public final class GuardedDatabase implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new DatabaseUnavailableException(Reason.TIMEOUT, e);
         } catch (ExecutionException e) {
+            if (closed) {
+                // close() interrupted or aborted this call: whatever the driver made of that is not an answer
+                breaker.onNeutral();
+                throw new DatabaseUnavailableException(Reason.NOT_CONFIGURED, e.getCause());
+            }
             throw rethrown(e.getCause());
         }
     }
