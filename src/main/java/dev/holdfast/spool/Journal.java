@@ -410,6 +410,37 @@ public final class Journal implements AutoCloseable {
         return records;
     }
 
+    /** Receives records one at a time from {@link #forEachPending}. */
+    @FunctionalInterface
+    public interface Visitor {
+        void visit(JournalRecord record) throws IOException;
+    }
+
+    /**
+     * Hands every pending record, oldest first, to {@code visitor} without holding them all in memory (for
+     * {@link SpoolCommand}). Appends wait meanwhile.
+     */
+    public synchronized void forEachPending(Visitor visitor) throws IOException {
+        Objects.requireNonNull(visitor, "visitor");
+        ensureOpen();
+        Segment segment = cursorSegment;
+        long offset = cursorOffset;
+        while (segment != null) {
+            try (FileChannel channel = FileChannel.open(segment.path, StandardOpenOption.READ)) {
+                while (offset < segment.size) {
+                    JournalRecord record = readRecord(channel, offset, segment.size);
+                    if (record.sequence() > acknowledged) {
+                        visitor.visit(record);
+                    }
+                    offset += HEADER_BYTES + record.payloadLength();
+                }
+            }
+            Map.Entry<Long, Segment> next = segments.higherEntry(segment.firstSequence);
+            segment = next == null ? null : next.getValue();
+            offset = 0;
+        }
+    }
+
     private JournalRecord readRecord(FileChannel channel, long offset, long size) throws IOException {
         Header header = readHeader(channel, offset, size);
         if (header.problem != null) {

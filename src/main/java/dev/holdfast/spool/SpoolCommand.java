@@ -9,7 +9,6 @@ import java.nio.file.Paths;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
@@ -87,7 +86,7 @@ public final class SpoolCommand {
 
     private int list(Path directory) throws IOException {
         try (Journal journal = open(directory)) {
-            for (JournalRecord record : pending(journal)) {
+            journal.forEachPending(record -> {
                 String what;
                 try {
                     SpooledStatement statement = SpooledStatement.decode(record.payload());
@@ -96,7 +95,7 @@ public final class SpoolCommand {
                     what = "unreadable: " + e.getMessage();
                 }
                 out.println(record.sequence() + "  " + record.id() + "  " + record.appendedAt() + "  " + what);
-            }
+            });
             out.println(journal.depth() + " pending, " + journal.deadLetterCount() + " dead letters");
         }
         return 0;
@@ -104,7 +103,7 @@ public final class SpoolCommand {
 
     private int export(Path directory) throws IOException {
         try (Journal journal = open(directory)) {
-            for (JournalRecord record : pending(journal)) {
+            journal.forEachPending(record -> {
                 String statement;
                 try {
                     statement = SpooledStatement.decode(record.payload()).toJson();
@@ -114,19 +113,9 @@ public final class SpoolCommand {
                 out.println("{\"sequence\":" + record.sequence() + ",\"id\":" + Json.quote(record.id().toString())
                         + ",\"appendedAt\":" + Json.quote(record.appendedAt().toString())
                         + ",\"statement\":" + statement + "}");
-            }
+            });
         }
         return 0;
-    }
-
-    /** Everything pending; the journal only moves its cursor on acknowledgement, so read it in one go. */
-    private static List<JournalRecord> pending(Journal journal) throws IOException {
-        long depth = journal.depth();
-        List<JournalRecord> all = new ArrayList<>();
-        if (depth > 0) {
-            all.addAll(journal.readPending((int) Math.min(Integer.MAX_VALUE, depth)));
-        }
-        return all;
     }
 
     private int replay(Path directory, String[] args) throws IOException {
