@@ -1,7 +1,5 @@
 <%@ page contentType="text/html; charset=UTF-8" pageEncoding="UTF-8" session="false" trimDirectiveWhitespaces="true" import="dev.holdfast.web.Html" %>
 <%
-    String pageTitle = "Sign in";
-    String currentPage = "/login.jsp";
     String ctx = Html.escape(request.getContextPath());
     // Only a path inside this app is carried on; anything else is dropped, never echoed.
     String next = request.getParameter("next");
@@ -21,12 +19,19 @@
             default: message = "Sign-in didn't work. Please try again.";
         }
     }
-    boolean loggedOut = request.getParameter("logged_out") != null || request.getParameter("loggedout") != null;
+    boolean loggedOut = request.getParameter("logged_out") != null;
 %>
 <!DOCTYPE html>
 <html lang="en">
 <head>
-<%@ include file="/WEB-INF/jspf/head.jspf" %>
+<%-- Self-contained on purpose: an existing app can take this file, static/holdfast.css and static/login.js as they are. --%>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<meta name="referrer" content="same-origin">
+<meta name="robots" content="noindex">
+<title>Sign in · Holdfast</title>
+<link rel="stylesheet" href="<%= ctx %>/static/holdfast.css">
 <script src="<%= ctx %>/static/login.js" defer></script>
 </head>
 <body class="login-page">
