@@ -34,8 +34,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * naming the family and the reason, never the hash; repeats are DEBUG.
  *
  * <p>New hashes are bcrypt {@code $2b$} cost {@value #DEFAULT_BCRYPT_COST}. Measured here (2 cores, one
- * verify, JDK 17, other builds running): bcrypt cost 12 took 263-390 ms, Argon2id with OWASP's
- * m=19 MiB,t=2,p=1 took 115-260 ms. Argon2id would cost less CPU, but password4j's pure-Java Argon2
+ * verify, JDK 17, other builds running): bcrypt cost 12 took 260-390 ms, Argon2id with OWASP's
+ * m=19 MiB,t=2,p=1 took 40-260 ms. Argon2id would cost less CPU, but password4j's pure-Java Argon2
  * allocates 19 MiB per verify (ten concurrent logins churn 190 MiB) and keeps m KiB plus a thread pool per
  * parameter set for the life of the JVM; bcrypt works in 4 KiB, every stack can verify it, and cost 12
  * is OWASP's floor of 10 plus two doublings (about 3 verifies a second per core here). The price is
