@@ -263,9 +263,18 @@ public final class GuardedDatabase implements AutoCloseable {
         try {
             return work.run(connection);
         } finally {
+            restoreNetworkTimeout(connection, previous);
+        }
+    }
+
+    /** Gives the container its connection back as it lent it; a failure here must not hide the call's outcome. */
+    private void restoreNetworkTimeout(Connection connection, int previous) {
+        try {
             if (!connection.isClosed()) {
                 connection.setNetworkTimeout(DIRECT, previous);
             }
+        } catch (SQLException e) {
+            log.debug("holdfast: database [{}]: network timeout not restored on a failing connection", name, e);
         }
     }
 
