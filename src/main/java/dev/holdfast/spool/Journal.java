@@ -342,15 +342,22 @@ public final class Journal implements AutoCloseable {
     }
 
     private void startSegment() throws IOException {
-        if (activeChannel != null) {
-            activeChannel.close();
-            activeChannel = null;
-        }
         Segment segment = new Segment(nextSequence,
                 directory.resolve(String.format("segment-%020d.log", nextSequence)));
-        activeChannel = FileChannel.open(segment.path, StandardOpenOption.CREATE_NEW,
+        // Open the new segment before letting go of the old one: a failure here leaves the journal as it was.
+        FileChannel channel = FileChannel.open(segment.path, StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.READ, StandardOpenOption.WRITE);
-        forceDirectory();
+        try {
+            forceDirectory();
+        } catch (IOException e) {
+            channel.close();
+            Files.deleteIfExists(segment.path);
+            throw e;
+        }
+        if (activeChannel != null) {
+            activeChannel.close();
+        }
+        activeChannel = channel;
         segments.put(segment.firstSequence, segment);
         active = segment;
         if (cursorSegment == null) {
