@@ -302,6 +302,9 @@ public final class Journal implements AutoCloseable {
                         + maxBytes + " bytes hold " + pending + " records not yet accepted by the database"
                         + (oldestPending == null ? "" : ", the oldest appended at " + oldestPending));
             }
+            if (active != null && !activeChannel.isOpen()) {
+                reopenActive();
+            }
             if (active == null || (active.size + size > segmentBytes && active.records > 0)) {
                 startSegment();
             }
@@ -339,6 +342,17 @@ public final class Journal implements AutoCloseable {
             }
             return record;
         }
+    }
+
+    /**
+     * An appending thread that was interrupted closed the channel (NIO closes an interruptible channel on
+     * interrupt). That append failed and said so; open the segment again, dropping whatever it half wrote.
+     */
+    private void reopenActive() throws IOException {
+        activeChannel = FileChannel.open(active.path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        activeChannel.truncate(active.size);
+        activeChannel.force(true);
+        log.info("journal {}: reopened {} after an interrupted append", directory, active.path.getFileName());
     }
 
     private void startSegment() throws IOException {

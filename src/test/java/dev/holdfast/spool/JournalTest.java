@@ -441,4 +441,19 @@ class JournalTest {
             assertEquals(5, journal.depth());
         }
     }
+
+    @Test
+    void anInterruptedAppendFailsAndLaterAppendsStillWork() throws Exception {
+        try (Journal journal = open()) {
+            journal.append(bytes("before"));
+            Thread.currentThread().interrupt();
+            assertThrows(java.nio.channels.ClosedByInterruptException.class, () -> journal.append(bytes("interrupted")));
+            assertTrue(Thread.interrupted());
+            assertEquals(2, journal.append(bytes("after")).sequence());
+            assertEquals(List.of("before", "after"), texts(journal.readPending(10)));
+        }
+        try (Journal journal = open()) {
+            assertEquals(List.of("before", "after"), texts(journal.readPending(10)));
+        }
+    }
 }
