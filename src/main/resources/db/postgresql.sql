@@ -23,3 +23,12 @@ CREATE TABLE IF NOT EXISTS holdfast_audit (
 );
 
 CREATE INDEX IF NOT EXISTS holdfast_audit_at ON holdfast_audit (at);
+
+-- Exactly-once replay (dev.holdfast.spool.AppliedWrites): the id of every spooled audit event and critical
+-- write is inserted here in the same transaction as the write itself, so a write whose commit was lost in
+-- flight is recognised on replay and not applied twice. The name is fixed. Rows older than the oldest
+-- write still in any spool can be deleted (e.g. DELETE ... WHERE applied_at < now() - interval '30 days').
+CREATE TABLE IF NOT EXISTS holdfast_applied_writes (
+    id         uuid        PRIMARY KEY,
+    applied_at timestamptz NOT NULL DEFAULT now()
+);

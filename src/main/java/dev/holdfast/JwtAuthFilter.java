@@ -1,5 +1,6 @@
 package dev.holdfast;
 
+import dev.holdfast.context.TokenSetup;
 import dev.holdfast.config.ConfigException;
 import dev.holdfast.config.Settings;
 import dev.holdfast.config.SettingsReader;

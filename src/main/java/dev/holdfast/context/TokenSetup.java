@@ -1,4 +1,4 @@
-package dev.holdfast;
+package dev.holdfast.context;
 
 import dev.holdfast.config.ConfigException;
 import dev.holdfast.config.Settings;
@@ -19,18 +19,18 @@ import java.util.Optional;
  * Maps settings to the token package: the one place that turns {@code jwt.*} into {@link Keys} and a
  * {@link TokenVerifier}, shared by the listener, the filter and the JWKS servlet.
  */
-final class TokenSetup {
+public final class TokenSetup {
 
     /** ServletContext attribute: the node's {@link TokenVerifier}, shared so logout revocations are seen by every filter. */
-    static final String VERIFIER_ATTRIBUTE = "dev.holdfast.TokenVerifier";
+    public static final String VERIFIER_ATTRIBUTE = "dev.holdfast.TokenVerifier";
     /** ServletContext attribute: the node's {@link Keys}. */
-    static final String KEYS_ATTRIBUTE = "dev.holdfast.Keys";
+    public static final String KEYS_ATTRIBUTE = "dev.holdfast.Keys";
 
     private TokenSetup() {
     }
 
     /** The keys named by {@code jwt.secret}, {@code jwt.keys} or {@code jwt.jwksUrl} (the settings reader ensures one). */
-    static Keys keys(Settings settings) throws ConfigException {
+    public static Keys keys(Settings settings) throws ConfigException {
         Optional<dev.holdfast.config.Secret> secret = settings.find(Settings.JWT_SECRET);
         if (secret.isPresent()) {
             try {
@@ -70,7 +70,7 @@ final class TokenSetup {
      * A verifier for tokens from this deployment. The longest lifetime accepted is {@code jwt.ttl}, or
      * {@code emergency.ttl} when emergency logins are enabled and it is longer (their tokens live that long).
      */
-    static TokenVerifier verifier(Settings settings, Keys keys, RevocationList revocations, Clock clock) {
+    public static TokenVerifier verifier(Settings settings, Keys keys, RevocationList revocations, Clock clock) {
         Duration maxTtl = settings.get(Settings.JWT_TTL);
         if (settings.find(Settings.EMERGENCY_ENABLED).orElse(false)) {
             Duration emergency = settings.get(Settings.EMERGENCY_TTL);
