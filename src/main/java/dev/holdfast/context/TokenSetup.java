@@ -83,7 +83,7 @@ public final class TokenSetup {
     }
 
     /** The token cookie as {@code cookie.name}, {@code cookie.path} (default: the context path) and {@code cookie.secure} say. */
-    static TokenCookies cookies(Settings settings) {
+    public static TokenCookies cookies(Settings settings) {
         TokenCookies.Secure secure;
         switch (settings.get(Settings.COOKIE_SECURE)) {
             case TRUE:

@@ -1,4 +1,4 @@
-package dev.holdfast;
+package dev.holdfast.context;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -30,6 +30,10 @@ class TokenSetupTest {
         assertEquals("sso=a.b.c; Max-Age=60; Path=/; HttpOnly; SameSite=Lax",
                 cookieFor(Map.of("holdfast.jwt.secret", secret, "holdfast.cookie.name", "sso", "holdfast.cookie.path", "/",
                         "holdfast.cookie.secure", "false")));
+        ServletMocks.Response r = new ServletMocks.Response();
+        TokenSetup.cookies(settings(Map.of("holdfast.jwt.secret", secret, "holdfast.cookie.secure", "true")))
+                .set(new ServletMocks.Request("POST", "/auth/login").build(), r.mock, "a.b.c", Duration.ofMinutes(1));
+        assertEquals("holdfast_token=a.b.c; Max-Age=60; Path=/app; HttpOnly; SameSite=Lax; Secure", r.header("Set-Cookie"));
     }
 
     @Test
