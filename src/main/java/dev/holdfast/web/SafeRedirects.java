@@ -53,10 +53,10 @@ public final class SafeRedirects {
             return false;
         }
         // Browsers drop tabs and newlines anywhere in a URL ("/\t/host" becomes "//host"), so control
-        // characters are refused; an inner space is kept by them and harmless.
+        // characters are refused; so are spaces, which have no place in a Location header.
         for (int i = 0; i < path.length(); i++) {
             char c = path.charAt(i);
-            if (c < 0x20 || c == 0x7f || c == '\\' || Character.isISOControl(c)
+            if (c <= 0x20 || Character.isWhitespace(c) || c == 0x7f || c == '\\' || Character.isISOControl(c)
                     || c == '\u2028' || c == '\u2029') {
                 return false;
             }
