@@ -407,9 +407,9 @@ public final class GuardedDatabase implements AutoCloseable {
         log.info("holdfast: database [{}] closed", name);
     }
 
-    /** Live worker threads, for tests and health. */
-    int workerThreads() {
-        return executor.getPoolSize();
+    /** Worker threads running a call now (some may be calls their callers gave up on). */
+    int busyWorkers() {
+        return executor.getActiveCount();
     }
 
     private static ThreadFactory threadsNamed(String prefix) {

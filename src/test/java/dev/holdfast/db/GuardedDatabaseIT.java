@@ -46,11 +46,15 @@ import ch.qos.logback.core.read.ListAppender;
  * against hangs, not a speed test). The worst latencies are written to target/fault-latencies/.
  */
 class GuardedDatabaseIT {
-    private static final Duration MAX_WAIT = Duration.ofMillis(500);
-    private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(1);
+    // short by default so the suite is quick; -Dholdfast.it.maxWait=PT1S -Dholdfast.it.queryTimeout=PT2S
+    // measures the shipped defaults
+    private static final Duration MAX_WAIT = Duration.parse(System.getProperty("holdfast.it.maxWait", "PT0.5S"));
+    private static final Duration QUERY_TIMEOUT =
+            Duration.parse(System.getProperty("holdfast.it.queryTimeout", "PT1S"));
     private static final Duration DEADLINE = MAX_WAIT.plus(QUERY_TIMEOUT);
     private static final Duration BOUND = DEADLINE.multipliedBy(3);
-    private static final Latencies latencies = new Latencies("GuardedDatabaseIT");
+    private static final Latencies latencies = new Latencies("GuardedDatabaseIT-maxWait" + MAX_WAIT
+            + "-queryTimeout" + QUERY_TIMEOUT);
     private static final AtomicInteger poolNumber = new AtomicInteger();
     private static String url;
 
@@ -347,6 +351,14 @@ class GuardedDatabaseIT {
         int total = reasons.values().stream().mapToInt(AtomicInteger::get).sum();
         assertEquals(200, total);
         assertTrue(reasons.get(Reason.OVERLOADED).get() >= 180, reasons.toString());
+        // the callers are gone; the driver's timeouts free the workers while the network is still dead
+        long start = System.nanoTime();
+        while (db.busyWorkers() > 0) {
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(20), "workers freed by driver timeouts");
+            Thread.sleep(20);
+        }
+        latencies.record("blackhole, 200 callers: until every worker thread is free (network still dead)",
+                Duration.ofNanos(System.nanoTime() - start));
         recovers("blackhole, 200 callers");
     }
 
@@ -426,7 +438,7 @@ class GuardedDatabaseIT {
             assertEquals(1, selectOne(held));
             long start = System.nanoTime();
             SQLException waited = assertThrows(SQLException.class, pool::getConnection);
-            latencies.record("DBCP maxWait 500 ms (pool exhausted)", Duration.ofNanos(System.nanoTime() - start));
+            latencies.record("DBCP maxWait " + MAX_WAIT + " (pool exhausted)", Duration.ofNanos(System.nanoTime() - start));
             assertEquals(Reason.POOL_EXHAUSTED, FailureClassifier.unavailability(waited).orElseThrow());
         } finally {
             pool.close();
