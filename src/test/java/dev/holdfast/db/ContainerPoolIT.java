@@ -125,6 +125,6 @@ class ContainerPoolIT {
                 Duration.ofNanos(System.nanoTime() - start));
         assertTrue(refused.reason() == Reason.POOL_EXHAUSTED || refused.reason() == Reason.OVERLOADED,
                 refused.reason().name());
-        assertTrue(db.snapshot().waiting() <= 4, "only the stuck workers: " + db.snapshot());
+        assertTrue(db.snapshot().waiting() <= 4, "only the stuck workers, no queued call: " + db.snapshot());
     }
 }
