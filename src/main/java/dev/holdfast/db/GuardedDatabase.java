@@ -39,8 +39,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>breaker open: {@link Reason#BREAKER_OPEN} at once;</li>
- *   <li>executor and its queue full ({@code maxTotal} running, {@code maxTotal} queued): {@link Reason#OVERLOADED}
- *       at once, so a dead database never holds more than that many request threads;</li>
+ *   <li>executor and its queue full ({@code maxTotal} running, {@value #QUEUED_PER_CONNECTION} x {@code maxTotal}
+ *       queued): {@link Reason#OVERLOADED} at once, so a dead database never holds more request threads than that,
+ *       and the queued ones for {@code maxWait} at most;</li>
  *   <li>no worker (= connection) free within {@code maxWait}: {@link Reason#POOL_EXHAUSTED};</li>
  *   <li>deadline passed: {@link Reason#TIMEOUT}; the call is cancelled and its worker thread, still bounded by the
  *       driver's socket and login timeouts, frees itself;</li>
@@ -58,6 +59,12 @@ import org.slf4j.LoggerFactory;
 public final class GuardedDatabase implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GuardedDatabase.class);
     private static final Executor DIRECT = Runnable::run;
+    /**
+     * Calls that may wait for a connection, per connection. A queued call waits {@code maxWait} at most, so a deep
+     * queue costs little when the database is dead; a shallow one would refuse a burst of logins that a healthy
+     * database serves within milliseconds (50 at once against 10 connections of 5 ms queries).
+     */
+    static final int QUEUED_PER_CONNECTION = 4;
 
     private final String name;
     private final DataSource dataSource;
@@ -89,7 +96,7 @@ public final class GuardedDatabase implements AutoCloseable {
         this.breaker = breaker;
         this.clock = clock;
         this.executor = new ThreadPoolExecutor(maxTotal, maxTotal, 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(maxTotal), threadsNamed("holdfast-db-" + name + "-"),
+                new ArrayBlockingQueue<>(QUEUED_PER_CONNECTION * maxTotal), threadsNamed("holdfast-db-" + name + "-"),
                 new ThreadPoolExecutor.AbortPolicy());
         executor.allowCoreThreadTimeOut(true);
     }
@@ -407,9 +414,9 @@ public final class GuardedDatabase implements AutoCloseable {
         log.info("holdfast: database [{}] closed", name);
     }
 
-    /** Live worker threads, for tests and health. */
-    int workerThreads() {
-        return executor.getPoolSize();
+    /** Worker threads running a call now (some may be calls their callers gave up on). */
+    int busyWorkers() {
+        return executor.getActiveCount();
     }
 
     private static ThreadFactory threadsNamed(String prefix) {
