@@ -1,0 +1,42 @@
+package dev.holdfast;
+
+import dev.holdfast.config.Cidr;
+import dev.holdfast.config.Settings;
+import dev.holdfast.context.HoldfastContext;
+import dev.holdfast.web.ClientNetworks;
+import dev.holdfast.web.LoginEndpoint;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code POST /auth/emergency-login}: break-glass login over its own small pool (a replica if configured),
+ * then the credential tier; never the main pool. Answers {@code 404} unless {@code emergency.enabled} and
+ * the client is inside {@code emergency.allow}, so it is invisible from elsewhere.
+ */
+public final class EmergencyLoginServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+
+    private transient Optional<LoginEndpoint> endpoint;
+    private transient List<Cidr> allowed;
+
+    @Override
+    public void init() throws ServletException {
+        HoldfastContext context = Components.of(getServletConfig());
+        endpoint = context.emergencyLogin();
+        allowed = context.settings().get(Settings.EMERGENCY_ALLOW);
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (endpoint.isEmpty() || !ClientNetworks.contains(allowed, request.getRemoteAddr())) {
+            ClientNetworks.notFound(response);
+            return;
+        }
+        endpoint.get().handle(request, response);
+    }
+}

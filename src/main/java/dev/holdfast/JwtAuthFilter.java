@@ -1,0 +1,204 @@
+package dev.holdfast;
+
+import dev.holdfast.context.TokenSetup;
+import dev.holdfast.config.ConfigException;
+import dev.holdfast.config.Settings;
+import dev.holdfast.config.SettingsReader;
+import dev.holdfast.token.Rejection;
+import dev.holdfast.token.RevocationList;
+import dev.holdfast.token.TokenVerifier;
+import dev.holdfast.token.Verification;
+import dev.holdfast.token.VerifiedToken;
+import dev.holdfast.web.AuthenticatedRequest;
+import dev.holdfast.web.BearerTokens;
+import dev.holdfast.web.Challenge;
+import dev.holdfast.web.PathPatterns;
+import dev.holdfast.web.SameOrigin;
+import dev.holdfast.web.TokenCookies;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Lets a request through only with a valid token (contract §4, §5). Declare it in {@code web.xml}; it
+ * works on its own with {@code holdfast.jwt.secret}, {@code jwt.keys} or {@code jwt.jwksUrl}, and shares the
+ * listener's verifier (so logouts on this node are seen) when {@link HoldfastListener} is declared.
+ *
+ * <p>Init-params, per declaration: {@code exclude} (servlet-path patterns passed through untouched; default
+ * the login page, {@code /auth/*} and {@code /.well-known/*}; the login page is always passed through, else
+ * browsers would loop), {@code requireRoles} (at least one, else 403) and {@code onFailure}
+ * ({@code auto}, {@code redirect}, {@code 401}).
+ */
+public final class JwtAuthFilter implements Filter {
+
+    private static final Logger log = LoggerFactory.getLogger(JwtAuthFilter.class);
+    static final String MDC_REQUEST_ID = "requestId";
+    static final String MDC_USER = "user";
+    private static final Pattern SAFE_REQUEST_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
+
+    private TokenVerifier verifier;
+    private BearerTokens tokens;
+    private Challenge challenge;
+    private PathPatterns excluded;
+    private List<String> requiredRoles;
+
+    @Override
+    public void init(FilterConfig config) throws ServletException {
+        Settings settings;
+        try {
+            settings = SettingsReader.forFilter(config);
+        } catch (ConfigException e) {
+            throw new ServletException("holdfast: filter [" + config.getFilterName() + "] cannot start: "
+                    + e.problems().size() + " problem(s) in its settings, logged above");
+        }
+        Object shared = config.getServletContext().getAttribute(TokenSetup.VERIFIER_ATTRIBUTE);
+        if (shared instanceof TokenVerifier) {
+            verifier = (TokenVerifier) shared;
+        } else {
+            try {
+                Clock clock = Clock.systemUTC();
+                verifier = TokenSetup.verifier(settings, TokenSetup.keys(settings), new RevocationList(clock), clock);
+            } catch (ConfigException e) {
+                e.problems().forEach(log::error);
+                throw new ServletException("holdfast: filter [" + config.getFilterName() + "] cannot start: "
+                        + String.join("; ", e.problems()));
+            }
+        }
+        String loginPage = settings.get(Settings.LOGIN_PAGE);
+        List<String> patterns = new ArrayList<>(settings.find(Settings.FILTER_EXCLUDE)
+                .orElse(List.of("/auth/*", "/.well-known/*")));
+        if (!patterns.contains(loginPage)) {
+            patterns.add(0, loginPage);
+        }
+        try {
+            excluded = new PathPatterns(patterns);
+        } catch (IllegalArgumentException e) {
+            String problem = "holdfast: [exclude] of filter [" + config.getFilterName() + "]: " + e.getMessage();
+            log.error(problem);
+            throw new ServletException(problem);
+        }
+        requiredRoles = Collections.unmodifiableList(new ArrayList<>(
+                settings.find(Settings.FILTER_REQUIRE_ROLES).orElse(List.of())));
+        tokens = new BearerTokens(new TokenCookies(settings.get(Settings.COOKIE_NAME), settings.find(Settings.COOKIE_PATH),
+                TokenCookies.Secure.AUTO));
+        challenge = new Challenge(loginPage, mode(settings.get(Settings.FILTER_ON_FAILURE)));
+        log.info("holdfast: filter [{}] protects requests except [{}]{}, onFailure={}, verifier {}", config.getFilterName(),
+                excluded, requiredRoles.isEmpty() ? "" : ", requireRoles=" + requiredRoles,
+                settings.get(Settings.FILTER_ON_FAILURE), shared instanceof TokenVerifier ? "shared with the listener" : "of its own");
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+        if (!(req instanceof HttpServletRequest) || !(res instanceof HttpServletResponse)) {
+            throw new ServletException("holdfast: JwtAuthFilter handles HTTP requests only");
+        }
+        HttpServletRequest request = (HttpServletRequest) req;
+        HttpServletResponse response = (HttpServletResponse) res;
+        String previousRequestId = MDC.get(MDC_REQUEST_ID);
+        String previousUser = MDC.get(MDC_USER);
+        MDC.put(MDC_REQUEST_ID, requestId(request));
+        try {
+            filter(request, response, chain);
+        } finally {
+            restore(MDC_REQUEST_ID, previousRequestId);
+            restore(MDC_USER, previousUser);
+        }
+    }
+
+    private void filter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        if (excluded.matches(pathInApp(request))) {
+            chain.doFilter(request, response);
+            return;
+        }
+        BearerTokens.Extraction extraction = tokens.extract(request);
+        switch (extraction.outcome()) {
+            case NONE:
+                log.debug("no token");
+                challenge.noToken(request, response);
+                return;
+            case MALFORMED:
+                log.debug("refused: malformed Authorization header");
+                challenge.invalidToken(request, response, "the Authorization header is not one Bearer token", true);
+                return;
+            default:
+                break;
+        }
+        boolean fromCookie = extraction.transport().orElseThrow() == BearerTokens.Transport.COOKIE;
+        Verification verification = verifier.verify(extraction.token());
+        Optional<Rejection> rejection = verification.rejection();
+        if (rejection.isPresent()) {
+            log.debug("refused: token {} ({})", rejection.get(), extraction.transport().orElseThrow());
+            challenge.invalidToken(request, response, rejection.get().description(), !fromCookie);
+            return;
+        }
+        VerifiedToken token = verification.token().orElseThrow();
+        MDC.put(MDC_USER, token.subject());
+        if (fromCookie && SameOrigin.isUnsafe(request.getMethod()) && !SameOrigin.isSameOrigin(request)) {
+            log.debug("refused: cross-site {} with the login cookie", request.getMethod());
+            challenge.crossOrigin(response);
+            return;
+        }
+        if (!requiredRoles.isEmpty() && requiredRoles.stream().noneMatch(token.roles()::contains)) {
+            log.debug("refused: none of the required roles {}", requiredRoles);
+            challenge.insufficientRole(response);
+            return;
+        }
+        chain.doFilter(new AuthenticatedRequest(request, token.subject(), token.roles(),
+                extraction.transport().orElseThrow().authType(), token.claims()), response);
+    }
+
+    @Override
+    public void destroy() {
+        // nothing to close: a shared verifier belongs to the listener, our own holds no resources
+    }
+
+    static Challenge.Mode mode(Settings.OnFailure onFailure) {
+        switch (onFailure) {
+            case REDIRECT:
+                return Challenge.Mode.REDIRECT;
+            case UNAUTHORIZED:
+                return Challenge.Mode.UNAUTHORIZED;
+            default:
+                return Challenge.Mode.AUTO;
+        }
+    }
+
+    /** The caller's {@code X-Request-Id} when it is safe to log, else a new one. */
+    static String requestId(HttpServletRequest request) {
+        String given = request.getHeader("X-Request-Id");
+        return given != null && SAFE_REQUEST_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
+    }
+
+    /** Servlet path plus path info: the container's decoded, normalised path inside the application. */
+    static String pathInApp(HttpServletRequest request) {
+        String servletPath = request.getServletPath() == null ? "" : request.getServletPath();
+        String pathInfo = request.getPathInfo() == null ? "" : request.getPathInfo();
+        String path = servletPath + pathInfo;
+        return path.isEmpty() ? "/" : path;
+    }
+
+    private static void restore(String key, String previous) {
+        if (previous == null) {
+            MDC.remove(key);
+        } else {
+            MDC.put(key, previous);
+        }
+    }
+}

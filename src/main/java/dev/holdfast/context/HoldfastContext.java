@@ -1,0 +1,223 @@
+package dev.holdfast.context;
+
+import dev.holdfast.audit.AuditLog;
+import dev.holdfast.config.ConfigException;
+import dev.holdfast.config.Secret;
+import dev.holdfast.config.Settings;
+import dev.holdfast.credential.CredentialTier;
+import dev.holdfast.credential.SqlCredentialStore;
+import dev.holdfast.db.Breaker;
+import dev.holdfast.db.GuardedDatabase;
+import dev.holdfast.db.PoolSettings;
+import dev.holdfast.db.Pools;
+import dev.holdfast.login.LoginService;
+import dev.holdfast.login.Throttle;
+import dev.holdfast.login.Tier;
+import dev.holdfast.password.PasswordVerifier;
+import dev.holdfast.spool.Spool;
+import dev.holdfast.token.Keys;
+import dev.holdfast.token.RevocationList;
+import dev.holdfast.token.TokenIssuer;
+import dev.holdfast.token.TokenVerifier;
+import dev.holdfast.web.LoginEndpoint;
+import dev.holdfast.web.LogoutEndpoint;
+import dev.holdfast.web.TokenCookies;
+import dev.holdfast.writes.JournaledWrites;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Objects;
+import java.util.Optional;
+import javax.naming.NamingException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shared parts of one deployed application, built once by {@code HoldfastListener} from the settings and
+ * closed in reverse order at undeploy. Everything a servlet or the filter needs is reached from here.
+ */
+public final class HoldfastContext implements AutoCloseable {
+    /** The servlet-context attribute this lives under. */
+    public static final String ATTRIBUTE = HoldfastContext.class.getName();
+
+    private static final Logger log = LoggerFactory.getLogger(HoldfastContext.class);
+    private static final String MAIN_POOL = "main";
+    private static final String EMERGENCY_POOL = "emergency";
+
+    private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+    private final Settings settings;
+    private final Keys keys;
+    private final TokenVerifier verifier;
+    private final RevocationList revocations;
+    private final TokenCookies cookies;
+    private final GuardedDatabase mainDatabase;
+    private final Optional<GuardedDatabase> emergencyDatabase;
+    private final CredentialTier credentialTier;
+    private final Spool auditSpool;
+    private final Spool writesSpool;
+    private final JournaledWrites writes;
+    private final LoginEndpoint login;
+    private final Optional<LoginEndpoint> emergencyLogin;
+    private final LogoutEndpoint logout;
+
+    private HoldfastContext(Settings settings, Clock clock) throws IOException, NamingException, ConfigException {
+        try {
+            this.settings = settings;
+            keys = TokenSetup.keys(settings);
+            Duration ttl = settings.get(Settings.JWT_TTL);
+            Duration emergencyTtl = settings.get(Settings.EMERGENCY_TTL);
+            revocations = new RevocationList(clock);
+            TokenIssuer issuer = new TokenIssuer(keys, settings.get(Settings.JWT_ISSUER), settings.find(Settings.JWT_AUDIENCE), clock);
+            verifier = TokenSetup.verifier(settings, keys, revocations, clock);
+            cookies = new TokenCookies(settings.get(Settings.COOKIE_NAME), settings.find(Settings.COOKIE_PATH),
+                    TokenCookies.Secure.valueOf(settings.get(Settings.COOKIE_SECURE).name()));
+
+            mainDatabase = track(mainDatabase(settings, clock));
+            emergencyDatabase = settings.get(Settings.EMERGENCY_ENABLED)
+                    ? Optional.of(track(emergencyDatabase(settings, clock))) : Optional.empty();
+
+            // The tier's integrity key comes from the signing key: whoever can forge the cache can forge tokens anyway.
+            credentialTier = track(new CredentialTier(settings.get(Settings.CACHE_TTL), settings.get(Settings.CACHE_MAX_ENTRIES),
+                    settings.find(Settings.CACHE_DIR), keys.deriveSubkey("holdfast credential tier"), clock));
+            long spoolBytes = settings.get(Settings.SPOOL_MAX_MEGABYTES) * 1024L * 1024L;
+            auditSpool = track(Spool.open("audit", settings.get(Settings.AUDIT_SPOOL), spoolBytes, mainDatabase));
+            writesSpool = track(Spool.open("writes", settings.get(Settings.WRITES_SPOOL), spoolBytes, mainDatabase));
+            writes = new JournaledWrites(mainDatabase, writesSpool);
+            AuditLog audit = new AuditLog(settings.get(Settings.AUDIT_TABLE), auditSpool);
+
+            PasswordVerifier passwords = new PasswordVerifier();
+            Throttle throttle = new Throttle(settings.get(Settings.LOGIN_MAX_FAILURES), settings.get(Settings.LOGIN_MAX_CLIENT_FAILURES),
+                    settings.get(Settings.LOGIN_LOCKOUT), clock);
+            Duration retryAfter = settings.get(Settings.BREAKER_OPEN_FOR);
+            String sql = settings.get(Settings.SQL_USER);
+            String loginPage = settings.get(Settings.LOGIN_PAGE);
+            String landing = settings.get(Settings.LOGIN_LANDING);
+            LoginService main = new LoginService(new SqlCredentialStore(mainDatabase, sql, clock), credentialTier, passwords, throttle,
+                    audit, Tier.DATABASE, retryAfter, clock);
+            login = new LoginEndpoint(main, issuer, ttl, cookies, loginPage, landing);
+            emergencyLogin = emergencyDatabase.map(database -> new LoginEndpoint(
+                    new LoginService(new SqlCredentialStore(database, sql, clock), credentialTier, passwords, throttle, audit,
+                            Tier.EMERGENCY, retryAfter, clock),
+                    issuer, emergencyTtl, cookies, loginPage, landing));
+            logout = new LogoutEndpoint(verifier, revocations, cookies, loginPage);
+    
+        } catch (IOException | NamingException | ConfigException | RuntimeException | Error e) {
+            // Whatever was opened before the failure is closed, so a failed deploy leaks no pool or thread.
+            close();
+            throw e;
+        }
+    }
+
+    /** Builds every shared part; on failure closes what was already opened and rethrows. */
+    public static HoldfastContext build(Settings settings, Clock clock) throws IOException, NamingException, ConfigException {
+        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(clock, "clock");
+        return new HoldfastContext(settings, clock);
+    }
+
+    private <T extends AutoCloseable> T track(T part) {
+        opened.push(part);
+        return part;
+    }
+
+    private static GuardedDatabase mainDatabase(Settings settings, Clock clock) throws NamingException {
+        Breaker breaker = new Breaker(MAIN_POOL, settings.get(Settings.BREAKER_FAILURES), settings.get(Settings.BREAKER_OPEN_FOR), clock);
+        Optional<String> jndi = settings.find(Settings.DB_JNDI);
+        if (jndi.isPresent()) {
+            return GuardedDatabase.overDataSource(MAIN_POOL, Pools.fromJndi(jndi.get()), settings.get(Settings.DB_MAX_TOTAL),
+                    settings.get(Settings.DB_MAX_WAIT), settings.get(Settings.DB_QUERY_TIMEOUT), breaker, clock);
+        }
+        return GuardedDatabase.open(new PoolSettings(MAIN_POOL, settings.get(Settings.DB_URL),
+                settings.find(Settings.DB_USER).orElse(null),
+                settings.find(Settings.DB_PASSWORD).map(HoldfastContext::text).orElse(null),
+                settings.get(Settings.DB_MAX_TOTAL), settings.get(Settings.DB_MAX_WAIT), settings.get(Settings.DB_QUERY_TIMEOUT)),
+                breaker, clock);
+    }
+
+    /** Its own pool and breaker, sharing nothing with the main path; defaults to the main URL and user. */
+    private static GuardedDatabase emergencyDatabase(Settings settings, Clock clock) {
+        Breaker breaker = new Breaker(EMERGENCY_POOL, settings.get(Settings.BREAKER_FAILURES), settings.get(Settings.BREAKER_OPEN_FOR), clock);
+        String url = settings.find(Settings.EMERGENCY_DB_URL).orElseGet(() -> settings.get(Settings.DB_URL));
+        String user = settings.find(Settings.EMERGENCY_DB_USER).or(() -> settings.find(Settings.DB_USER)).orElse(null);
+        String password = settings.find(Settings.EMERGENCY_DB_PASSWORD).or(() -> settings.find(Settings.DB_PASSWORD))
+                .map(HoldfastContext::text).orElse(null);
+        return GuardedDatabase.open(new PoolSettings(EMERGENCY_POOL, url, user, password,
+                settings.get(Settings.EMERGENCY_DB_MAX_TOTAL), settings.get(Settings.DB_MAX_WAIT), settings.get(Settings.DB_QUERY_TIMEOUT)),
+                breaker, clock);
+    }
+
+    private static String text(Secret secret) {
+        return new String(secret.bytes(), StandardCharsets.UTF_8);
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public Keys keys() {
+        return keys;
+    }
+
+    public TokenVerifier verifier() {
+        return verifier;
+    }
+
+    public RevocationList revocations() {
+        return revocations;
+    }
+
+    public TokenCookies cookies() {
+        return cookies;
+    }
+
+    public LoginEndpoint login() {
+        return login;
+    }
+
+    public LogoutEndpoint logout() {
+        return logout;
+    }
+
+    /** Present only when {@code emergency.enabled}. */
+    public Optional<LoginEndpoint> emergencyLogin() {
+        return emergencyLogin;
+    }
+
+    public GuardedDatabase mainDatabase() {
+        return mainDatabase;
+    }
+
+    public Optional<GuardedDatabase> emergencyDatabase() {
+        return emergencyDatabase;
+    }
+
+    public CredentialTier credentialTier() {
+        return credentialTier;
+    }
+
+    public Spool auditSpool() {
+        return auditSpool;
+    }
+
+    public JournaledWrites writes() {
+        return writes;
+    }
+
+    /** Closes every part in the reverse order it was opened; a failure to close one does not skip the rest. */
+    @Override
+    public void close() {
+        while (!opened.isEmpty()) {
+            AutoCloseable part = opened.pop();
+            try {
+                part.close();
+            } catch (Exception e) {
+                log.warn("holdfast: closing {} failed: {}", part.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.holdfast.context;
+
+import dev.holdfast.config.ConfigException;
+import dev.holdfast.config.Settings;
+import dev.holdfast.token.Keys;
+import dev.holdfast.token.RevocationList;
+import dev.holdfast.token.TokenVerifier;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Maps settings to the token package: the one place that turns {@code jwt.*} into {@link Keys} and a
+ * {@link TokenVerifier}, shared by the listener, the filter and the JWKS servlet.
+ */
+public final class TokenSetup {
+
+    /** ServletContext attribute: the node's {@link TokenVerifier}, shared so logout revocations are seen by every filter. */
+    public static final String VERIFIER_ATTRIBUTE = "dev.holdfast.TokenVerifier";
+    /** ServletContext attribute: the node's {@link Keys}. */
+    public static final String KEYS_ATTRIBUTE = "dev.holdfast.Keys";
+
+    private TokenSetup() {
+    }
+
+    /** The keys named by {@code jwt.secret}, {@code jwt.keys} or {@code jwt.jwksUrl} (the settings reader ensures one). */
+    public static Keys keys(Settings settings) throws ConfigException {
+        Optional<dev.holdfast.config.Secret> secret = settings.find(Settings.JWT_SECRET);
+        if (secret.isPresent()) {
+            try {
+                return Keys.hmac(secret.get().bytes());
+            } catch (IllegalArgumentException e) {
+                throw problem(Settings.JWT_SECRET.key(), "*****", e);
+            }
+        }
+        Optional<Path> file = settings.find(Settings.JWT_KEYS);
+        if (file.isPresent()) {
+            String json;
+            try {
+                json = new String(Files.readAllBytes(file.get()), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new ConfigException(List.of("holdfast: [" + Settings.JWT_KEYS.key() + "] = [" + file.get()
+                        + "] cannot be read (" + e.getClass().getSimpleName() + "); use the path of a JWK Set file with private keys"));
+            }
+            try {
+                return Keys.fromJwkSet(json);
+            } catch (IllegalArgumentException e) {
+                throw problem(Settings.JWT_KEYS.key(), file.get().toString(), e);
+            }
+        }
+        Optional<java.net.URI> url = settings.find(Settings.JWT_JWKS_URL);
+        if (url.isPresent()) {
+            try {
+                return Keys.remote(url.get());
+            } catch (IllegalArgumentException e) {
+                throw problem(Settings.JWT_JWKS_URL.key(), url.get().toString(), e);
+            }
+        }
+        throw new ConfigException(List.of("holdfast: [" + Settings.JWT_SECRET.key() + "] is required (at least 32 bytes)"
+                + " unless [" + Settings.JWT_KEYS.key() + "] or [" + Settings.JWT_JWKS_URL.key() + "] is set"));
+    }
+
+    /**
+     * A verifier for tokens from this deployment. The longest lifetime accepted is {@code jwt.ttl}, or
+     * {@code emergency.ttl} when emergency logins are enabled and it is longer (their tokens live that long).
+     */
+    public static TokenVerifier verifier(Settings settings, Keys keys, RevocationList revocations, Clock clock) {
+        Duration maxTtl = settings.get(Settings.JWT_TTL);
+        if (settings.find(Settings.EMERGENCY_ENABLED).orElse(false)) {
+            Duration emergency = settings.get(Settings.EMERGENCY_TTL);
+            if (emergency.compareTo(maxTtl) > 0) {
+                maxTtl = emergency;
+            }
+        }
+        return new TokenVerifier(keys, settings.get(Settings.JWT_ISSUER), settings.find(Settings.JWT_AUDIENCE),
+                maxTtl, settings.get(Settings.JWT_CLOCK_SKEW), revocations, clock);
+    }
+
+    private static ConfigException problem(String key, String value, IllegalArgumentException e) {
+        return new ConfigException(List.of("holdfast: [" + key + "] = [" + value + "] " + e.getMessage()));
+    }
+}

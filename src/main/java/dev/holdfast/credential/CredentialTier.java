@@ -1,0 +1,213 @@
+package dev.holdfast.credential;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.ehcache.Cache;
+import org.ehcache.CacheManager;
+import org.ehcache.config.builders.CacheConfigurationBuilder;
+import org.ehcache.config.builders.CacheManagerBuilder;
+import org.ehcache.config.builders.ResourcePoolsBuilder;
+import org.ehcache.config.units.EntryUnit;
+import org.ehcache.config.units.MemoryUnit;
+import org.ehcache.core.internal.statistics.DefaultStatisticsService;
+import org.ehcache.core.statistics.TierStatistics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The credential tier: copies of the hash and roles of users whose password the database verified, read only
+ * while the database cannot answer (contract section 8). Built on Ehcache 3, configured in code.
+ *
+ * <ul>
+ *   <li>{@link #remember(StoredCredential)} after each login the database verified; {@link #forget(String)} as
+ *       soon as the database says the user is missing or disabled.</li>
+ *   <li>{@link #find(String)} returns only entries the database confirmed within {@code ttl} ({@code cache.ttl})
+ *       of now.</li>
+ *   <li>At most {@code maxEntries} ({@code cache.maxEntries}) on the heap; with a {@code cacheDir}
+ *       ({@code cache.dir}) also on disk, surviving a restart. One directory serves one tier at a time
+ *       (Ehcache locks it).</li>
+ *   <li>Every value is sealed with HMAC-SHA256 under the key given here (see {@link SealedCredentials}): an entry
+ *       edited on disk is detected, logged as a WARN without its content, and dropped.</li>
+ * </ul>
+ * Thread-safe. {@link #close()} closes the cache manager (and with it Ehcache's threads).
+ */
+public final class CredentialTier implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(CredentialTier.class);
+    private static final String ALIAS = "holdfast-credentials";
+    /** Disk space per entry: a hash of about 100 bytes, a few roles, the MAC; generous so eviction is by count. */
+    private static final long DISK_BYTES_PER_ENTRY = 2048;
+
+    private final Duration ttl;
+    private final Clock clock;
+    private final SealedCredentials seal;
+    private final CacheManager manager;
+    private final Cache<String, byte[]> cache;
+    private final DefaultStatisticsService statisticsService = new DefaultStatisticsService();
+    private final boolean persistent;
+    private final AtomicLong hits = new AtomicLong();
+    private final AtomicLong misses = new AtomicLong();
+
+    /**
+     * @param ttl          how long after the database confirmed a user the entry may be used (positive)
+     * @param maxEntries   heap entries (at least 1)
+     * @param cacheDir     a directory for the persistent disk tier, or empty for memory only
+     * @param integrityKey at least 32 bytes; the same key must be given after a restart to read the disk tier
+     * @param clock        time source for {@code ttl}
+     * @throws IllegalArgumentException when {@code cacheDir} cannot be used
+     */
+    public CredentialTier(Duration ttl, int maxEntries, Optional<Path> cacheDir, byte[] integrityKey, Clock clock) {
+        Objects.requireNonNull(ttl, "ttl");
+        if (ttl.isNegative() || ttl.isZero()) {
+            throw new IllegalArgumentException("ttl must be positive: " + ttl);
+        }
+        if (maxEntries < 1) {
+            throw new IllegalArgumentException("maxEntries must be at least 1: " + maxEntries);
+        }
+        Objects.requireNonNull(cacheDir, "cacheDir");
+        this.ttl = ttl;
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.seal = new SealedCredentials(integrityKey);
+        this.persistent = cacheDir.isPresent();
+
+        ResourcePoolsBuilder pools = ResourcePoolsBuilder.newResourcePoolsBuilder().heap(maxEntries, EntryUnit.ENTRIES);
+        CacheManager built;
+        if (cacheDir.isPresent()) {
+            Path dir = cacheDir.get().toAbsolutePath();
+            requireUsableDirectory(dir);
+            long megabytes = Math.max(1, (maxEntries * DISK_BYTES_PER_ENTRY + (1 << 20) - 1) >> 20);
+            built = CacheManagerBuilder.newCacheManagerBuilder()
+                    .using(statisticsService)
+                    .with(CacheManagerBuilder.persistence(dir.toFile()))
+                    .withCache(ALIAS, CacheConfigurationBuilder.newCacheConfigurationBuilder(String.class,
+                            byte[].class, pools.disk(megabytes, MemoryUnit.MB, true)))
+                    .build();
+        } else {
+            built = CacheManagerBuilder.newCacheManagerBuilder()
+                    .using(statisticsService)
+                    .withCache(ALIAS, CacheConfigurationBuilder.newCacheConfigurationBuilder(String.class,
+                            byte[].class, pools))
+                    .build();
+        }
+        try {
+            built.init();
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("holdfast: credential tier could not start"
+                    + cacheDir.map(d -> " in [" + d + "] (is another application using it?)").orElse("") + ": "
+                    + e.getMessage(), e);
+        }
+        this.manager = built;
+        this.cache = built.getCache(ALIAS, String.class, byte[].class);
+        log.info("holdfast: credential tier ttl={} maxEntries={} {}", ttl, maxEntries,
+                cacheDir.map(d -> "on disk in [" + d + "]").orElse("in memory only"));
+    }
+
+    private static void requireUsableDirectory(Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("holdfast: [holdfast.cache.dir] = [" + dir + "] is not a directory");
+        }
+    }
+
+    /** Keeps a copy of a credential the database just verified (a disabled one is forgotten instead). */
+    public void remember(StoredCredential credential) {
+        Objects.requireNonNull(credential, "credential");
+        if (!credential.enabled()) {
+            forget(credential.username());
+            return;
+        }
+        cache.put(credential.username(), seal.seal(credential));
+    }
+
+    /**
+     * The copy of {@code username}'s credential, if the database confirmed it within {@code ttl} of now and the
+     * entry is intact. Expired and tampered entries are removed.
+     */
+    public Optional<StoredCredential> find(String username) {
+        Objects.requireNonNull(username, "username");
+        byte[] sealed = cache.get(username);
+        if (sealed == null) {
+            misses.incrementAndGet();
+            return Optional.empty();
+        }
+        Optional<StoredCredential> opened = seal.open(username, sealed);
+        if (opened.isEmpty()) {
+            log.warn("holdfast: credential tier entry for user [{}] failed its integrity check"
+                    + " (edited, or sealed under another key); dropped", username);
+            cache.remove(username); // not remove(k, v): byte[] equality is identity
+            misses.incrementAndGet();
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        if (!opened.get().confirmedAt().plus(ttl).isAfter(now)) {
+            cache.remove(username); // not remove(k, v): byte[] equality is identity
+            misses.incrementAndGet();
+            return Optional.empty();
+        }
+        hits.incrementAndGet();
+        return opened;
+    }
+
+    /** Drops {@code username}'s copy: the database says the user is gone or disabled. */
+    public void forget(String username) {
+        Objects.requireNonNull(username, "username");
+        cache.remove(username);
+    }
+
+    /** Entries held, and hits and misses of {@link #find(String)} since start, for health. */
+    public Statistics statistics() {
+        Map<String, TierStatistics> tiers = statisticsService.getCacheStatistics(ALIAS).getTierStatistics();
+        TierStatistics authority = tiers.get(persistent ? "Disk" : "OnHeap");
+        long entries = authority == null ? 0 : authority.getMappings();
+        return new Statistics(entries, hits.get(), misses.get(), persistent);
+    }
+
+    /** Closes the cache manager; with a disk tier, the entries are kept for the next start. */
+    @Override
+    public void close() {
+        manager.close();
+    }
+
+    /** What health shows about the tier. */
+    public static final class Statistics {
+        private final long entries;
+        private final long hits;
+        private final long misses;
+        private final boolean persistent;
+
+        Statistics(long entries, long hits, long misses, boolean persistent) {
+            this.entries = entries;
+            this.hits = hits;
+            this.misses = misses;
+            this.persistent = persistent;
+        }
+
+        public long entries() {
+            return entries;
+        }
+
+        public long hits() {
+            return hits;
+        }
+
+        public long misses() {
+            return misses;
+        }
+
+        /** Whether the tier also lives on disk ({@code cache.dir}). */
+        public boolean persistent() {
+            return persistent;
+        }
+
+        @Override
+        public String toString() {
+            return "Statistics[entries=" + entries + ", hits=" + hits + ", misses=" + misses + ", persistent="
+                    + persistent + "]";
+        }
+    }
+}

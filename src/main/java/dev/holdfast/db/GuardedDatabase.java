@@ -1,0 +1,361 @@
+package dev.holdfast.db;
+
+import dev.holdfast.db.DatabaseUnavailableException.Reason;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.apache.commons.dbcp2.BasicDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A database that answers within a deadline or says it cannot: every call runs on a borrowed connection on this
+ * database's own bounded executor, behind a {@link Breaker}, and the caller waits at most
+ * {@code maxWait + queryTimeout}.
+ *
+ * <ul>
+ *   <li>breaker open: {@link Reason#BREAKER_OPEN} at once;</li>
+ *   <li>executor and its queue full ({@code maxTotal} running, {@code maxTotal} queued): {@link Reason#OVERLOADED}
+ *       at once, so a dead database never holds more than that many request threads;</li>
+ *   <li>deadline passed: {@link Reason#TIMEOUT}; the call is cancelled and its worker thread, still bounded by the
+ *       driver's socket and login timeouts, frees itself;</li>
+ *   <li>connection failures and fatal SQLStates: {@link Reason#CONNECTION_FAILED}; the query timeout (57014):
+ *       {@link Reason#TIMEOUT}; no pooled connection within {@code maxWait}: {@link Reason#POOL_EXHAUSTED}
+ *       (see {@link FailureClassifier});</li>
+ *   <li>any other {@link SQLException} is the database's answer and is rethrown as is;</li>
+ *   <li>after {@link #close()} (undeploy racing a request): {@link Reason#NOT_CONFIGURED}.</li>
+ * </ul>
+ * Timeouts and connection failures count towards the breaker; answers close it; pool exhaustion and
+ * overload say nothing about the database and leave it alone.
+ *
+ * <p>Thread-safe; one instance per pool, shared by all requests. Threads: {@code holdfast-db-<name>-N}, daemons.
+ */
+public final class GuardedDatabase implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(GuardedDatabase.class);
+    private static final Executor DIRECT = Runnable::run;
+
+    private final String name;
+    private final DataSource dataSource;
+    private final Optional<BasicDataSource> ownPool;
+    private final Optional<Duration> networkTimeout;
+    private final int maxTotal;
+    private final Duration deadline;
+    private final Breaker breaker;
+    private final Clock clock;
+    private final ThreadPoolExecutor executor;
+    private final Set<Connection> borrowed = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean failing = new AtomicBoolean();
+    private final AtomicBoolean networkTimeoutUnsupported = new AtomicBoolean();
+    private volatile boolean closed;
+    private volatile Reason lastFailure;
+    private volatile Instant lastFailureAt;
+
+    private GuardedDatabase(String name, DataSource dataSource, Optional<BasicDataSource> ownPool,
+            Optional<Duration> networkTimeout, int maxTotal, Duration deadline, Breaker breaker, Clock clock) {
+        this.name = name;
+        this.dataSource = dataSource;
+        this.ownPool = ownPool;
+        this.networkTimeout = networkTimeout;
+        this.maxTotal = maxTotal;
+        this.deadline = deadline;
+        this.breaker = breaker;
+        this.clock = clock;
+        this.executor = new ThreadPoolExecutor(maxTotal, maxTotal, 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(maxTotal), threadsNamed("holdfast-db-" + name + "-"),
+                new ThreadPoolExecutor.AbortPolicy());
+        executor.allowCoreThreadTimeOut(true);
+    }
+
+    /**
+     * A DBCP2 pool over {@code settings} (see {@link Pools} for its bounds) with a breaker of the default
+     * thresholds. Connects on the first call, not here: a database that is down at start-up does not stop the
+     * deploy.
+     */
+    public static GuardedDatabase open(PoolSettings settings, Clock clock) {
+        Objects.requireNonNull(settings, "settings");
+        return open(settings, Breaker.withDefaults(settings.name(), clock), clock);
+    }
+
+    /** A DBCP2 pool over {@code settings} behind {@code breaker}. */
+    public static GuardedDatabase open(PoolSettings settings, Breaker breaker, Clock clock) {
+        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(breaker, "breaker");
+        Objects.requireNonNull(clock, "clock");
+        BasicDataSource pool = Pools.dbcp(settings);
+        log.info("holdfast: database [{}] pool {}", settings.name(), settings);
+        return new GuardedDatabase(settings.name(), pool, Optional.of(pool), Optional.empty(), settings.maxTotal(),
+                settings.deadline(), breaker, clock);
+    }
+
+    /**
+     * A container's pool ({@code db.jndi}, see {@link Pools#fromJndi(String)}): Holdfast cannot set its driver
+     * timeouts, so besides the caller's deadline it sets a network timeout ({@code queryTimeout} plus two seconds)
+     * on each borrowed connection while a call uses it, and restores the old one before returning it.
+     * {@link #close()} leaves the container's pool open.
+     *
+     * @param maxTotal calls running at once ({@code db.maxTotal}); keep it at most the container pool's size
+     */
+    public static GuardedDatabase overDataSource(String name, DataSource dataSource, int maxTotal, Duration maxWait,
+            Duration queryTimeout, Breaker breaker, Clock clock) {
+        PoolSettings.requireName(name);
+        Objects.requireNonNull(dataSource, "dataSource");
+        if (maxTotal < 1) {
+            throw new IllegalArgumentException("maxTotal must be at least 1: " + maxTotal);
+        }
+        PoolSettings.requirePositive(maxWait, "maxWait");
+        PoolSettings.requirePositive(queryTimeout, "queryTimeout");
+        Objects.requireNonNull(breaker, "breaker");
+        Objects.requireNonNull(clock, "clock");
+        Duration network = Duration.ofSeconds(Pools.ceilSeconds(queryTimeout) + 2);
+        log.info("holdfast: database [{}] uses the container's DataSource; maxTotal={}, maxWait={}, queryTimeout={}",
+                name, maxTotal, maxWait, queryTimeout);
+        return new GuardedDatabase(name, dataSource, Optional.empty(), Optional.of(network), maxTotal,
+                maxWait.plus(queryTimeout), breaker, clock);
+    }
+
+    /**
+     * Runs {@code work} on a borrowed connection and returns its result, or says why the database could not
+     * answer in time.
+     *
+     * @throws DatabaseUnavailableException the database could not answer (see the class comment for reasons)
+     * @throws SQLException                 the database answered with an error (constraint, syntax, permission)
+     */
+    public <T> T call(SqlWork<T> work) throws DatabaseUnavailableException, SQLException {
+        Objects.requireNonNull(work, "work");
+        if (closed) {
+            throw new DatabaseUnavailableException(Reason.NOT_CONFIGURED,
+                    new IllegalStateException("database [" + name + "] is closed"));
+        }
+        if (!breaker.tryAcquire()) {
+            throw new DatabaseUnavailableException(Reason.BREAKER_OPEN);
+        }
+        Future<T> future;
+        try {
+            future = executor.submit(() -> runOnConnection(work));
+        } catch (RejectedExecutionException e) {
+            breaker.onNeutral();
+            throw unavailable(Reason.OVERLOADED, e);
+        }
+        try {
+            T result = future.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+            answered();
+            return result;
+        } catch (TimeoutException e) {
+            abandon(future);
+            breaker.onFailure();
+            throw unavailable(Reason.TIMEOUT, e);
+        } catch (InterruptedException e) {
+            abandon(future);
+            breaker.onNeutral();
+            Thread.currentThread().interrupt();
+            throw new DatabaseUnavailableException(Reason.TIMEOUT, e);
+        } catch (ExecutionException e) {
+            if (closed) {
+                // close() interrupted or aborted this call: whatever the driver made of that is not an answer
+                breaker.onNeutral();
+                throw new DatabaseUnavailableException(Reason.NOT_CONFIGURED, e.getCause());
+            }
+            throw rethrown(e.getCause());
+        }
+    }
+
+    private <T> T runOnConnection(SqlWork<T> work) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            borrowed.add(connection);
+            try {
+                if (networkTimeout.isPresent()) {
+                    return runWithNetworkTimeout(connection, work, networkTimeout.get());
+                }
+                return work.run(connection);
+            } finally {
+                borrowed.remove(connection);
+            }
+        }
+    }
+
+    private <T> T runWithNetworkTimeout(Connection connection, SqlWork<T> work, Duration timeout)
+            throws SQLException {
+        int previous;
+        try {
+            previous = connection.getNetworkTimeout();
+            connection.setNetworkTimeout(DIRECT, Math.toIntExact(timeout.toMillis()));
+        } catch (SQLFeatureNotSupportedException e) {
+            if (networkTimeoutUnsupported.compareAndSet(false, true)) {
+                log.warn("holdfast: database [{}]: the driver has no network timeout; only the deadline bounds calls",
+                        name);
+            }
+            return work.run(connection);
+        }
+        try {
+            return work.run(connection);
+        } finally {
+            if (!connection.isClosed()) {
+                connection.setNetworkTimeout(DIRECT, previous);
+            }
+        }
+    }
+
+    /**
+     * Throws the caller's exception for a worker's failure, after telling the breaker what it says about the
+     * database. Declared to return an Error only so that callers can write {@code throw rethrown(...)}.
+     */
+    private Error rethrown(Throwable cause) throws SQLException, DatabaseUnavailableException {
+        Optional<Reason> reason = FailureClassifier.unavailability(cause);
+        if (reason.isPresent()) {
+            if (reason.get() == Reason.POOL_EXHAUSTED) {
+                breaker.onNeutral();
+            } else {
+                breaker.onFailure();
+            }
+            throw unavailable(reason.get(), cause);
+        }
+        if (cause instanceof SQLException) {
+            answered();
+            throw (SQLException) cause;
+        }
+        breaker.onNeutral();
+        if (cause instanceof RuntimeException) {
+            throw (RuntimeException) cause;
+        }
+        if (cause instanceof Error) {
+            return (Error) cause;
+        }
+        throw new IllegalStateException("unexpected failure of database work", cause);
+    }
+
+    private void abandon(Future<?> future) {
+        future.cancel(true);
+        executor.remove((Runnable) future); // free its queue slot now, not when a worker reaches it
+    }
+
+    private void answered() {
+        breaker.onSuccess();
+        if (failing.compareAndSet(true, false)) {
+            log.info("holdfast: database [{}] answers again", name);
+        }
+    }
+
+    private DatabaseUnavailableException unavailable(Reason reason, Throwable cause) {
+        lastFailure = reason;
+        lastFailureAt = clock.instant();
+        if (failing.compareAndSet(false, true)) {
+            log.warn("holdfast: database [{}] cannot answer: {} ({})", name, reason, describe(cause));
+        } else {
+            log.debug("holdfast: database [{}] cannot answer: {}", name, reason);
+        }
+        return new DatabaseUnavailableException(reason, cause);
+    }
+
+    /** Exception types and SQLStates only: driver messages can carry connection details. */
+    private static String describe(Throwable cause) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = cause; t != null && text.length() < 300; t = t.getCause()) {
+            if (text.length() > 0) {
+                text.append(" <- ");
+            }
+            text.append(t.getClass().getSimpleName());
+            if (t instanceof SQLException && ((SQLException) t).getSQLState() != null) {
+                text.append(' ').append(((SQLException) t).getSQLState());
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return text.toString();
+    }
+
+    /** False while the breaker refuses calls; true again once a probe may go through. */
+    public boolean isAvailable() {
+        return !closed && breaker.allowsCalls();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The longest a caller waits in {@link #call(SqlWork)}: {@code maxWait + queryTimeout}. */
+    public Duration deadline() {
+        return deadline;
+    }
+
+    public PoolSnapshot snapshot() {
+        int active = borrowed.size();
+        OptionalInt idle = ownPool.map(p -> OptionalInt.of(p.getNumIdle())).orElse(OptionalInt.empty());
+        int waiting = executor.getQueue().size() + Math.max(0, executor.getActiveCount() - active);
+        Reason failure = lastFailure;
+        return new PoolSnapshot(name, active, idle, waiting, maxTotal, breaker.state(),
+                Optional.ofNullable(failure), Optional.ofNullable(failure == null ? null : lastFailureAt));
+    }
+
+    /**
+     * Refuses new calls, aborts the connections in use (so no worker stays blocked on a dead socket), closes the
+     * pool (not a container's) and waits a bounded time for the worker threads to end.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        executor.shutdownNow();
+        for (Connection connection : new ArrayList<>(borrowed)) {
+            try {
+                connection.abort(DIRECT);
+            } catch (SQLException e) {
+                log.debug("holdfast: database [{}]: abort of a connection in use failed", name, e);
+            }
+        }
+        if (ownPool.isPresent()) {
+            try {
+                ownPool.get().close();
+            } catch (SQLException e) {
+                log.warn("holdfast: database [{}]: pool did not close cleanly ({})", name, describe(e));
+            }
+        }
+        try {
+            // a worker still creating a connection is bounded by the driver's login timeout (about the deadline)
+            if (!executor.awaitTermination(deadline.toMillis() + 2000, TimeUnit.MILLISECONDS)) {
+                log.warn("holdfast: database [{}]: {} worker thread(s) still busy after close", name,
+                        executor.getActiveCount());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.info("holdfast: database [{}] closed", name);
+    }
+
+    /** Live worker threads, for tests and health. */
+    int workerThreads() {
+        return executor.getPoolSize();
+    }
+
+    private static ThreadFactory threadsNamed(String prefix) {
+        AtomicInteger number = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + number.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

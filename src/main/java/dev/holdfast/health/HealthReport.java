@@ -1,0 +1,162 @@
+package dev.holdfast.health;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.holdfast.context.HoldfastContext;
+import dev.holdfast.credential.CredentialTier;
+import dev.holdfast.db.DatabaseUnavailableException;
+import dev.holdfast.db.GuardedDatabase;
+import dev.holdfast.db.PoolSnapshot;
+import dev.holdfast.spool.Spool;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What {@code /auth/health} reports: whether each database answers (one bounded probe through the same
+ * guarded path logins use, so a hanging database costs the probe at most its deadline and feeds the breaker),
+ * pool and breaker state, the credential tier and the spools.
+ */
+public final class HealthReport {
+    /** The overall verdict. */
+    public enum Status {
+        /** The main database answers. */
+        UP,
+        /** The main database cannot answer; users in the credential tier can still log in. */
+        DEGRADED,
+        /** Nothing can serve a login. */
+        DOWN
+    }
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final Status status;
+    private final String json;
+
+    private HealthReport(Status status, String json) {
+        this.status = status;
+        this.json = json;
+    }
+
+    public static HealthReport of(HoldfastContext context) {
+        Objects.requireNonNull(context, "context");
+        Probe main = Probe.of(context.mainDatabase());
+        Optional<Probe> emergency = context.emergencyDatabase().map(Probe::of);
+        CredentialTier.Statistics tier = context.credentialTier().statistics();
+        Status status;
+        if (main.answered) {
+            status = Status.UP;
+        } else if (tier.entries() > 0 || emergency.map(p -> p.answered).orElse(false)) {
+            status = Status.DEGRADED;
+        } else {
+            status = Status.DOWN;
+        }
+        StringWriter out = new StringWriter();
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringField("status", status.name());
+            json.writeObjectFieldStart("database");
+            main.write(json, "main");
+            if (emergency.isPresent()) {
+                emergency.get().write(json, "emergency");
+            } else {
+                json.writeObjectFieldStart("emergency");
+                json.writeBooleanField("enabled", false);
+                json.writeEndObject();
+            }
+            json.writeEndObject();
+            json.writeObjectFieldStart("credentialTier");
+            json.writeNumberField("entries", tier.entries());
+            json.writeNumberField("hits", tier.hits());
+            json.writeNumberField("misses", tier.misses());
+            json.writeBooleanField("persistent", tier.persistent());
+            json.writeEndObject();
+            writeSpool(json, "auditSpool", context.auditSpool().snapshot());
+            writeSpool(json, "writesSpool", context.writes().snapshot());
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing JSON to memory failed", e);
+        }
+        return new HealthReport(status, out.toString());
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    /** {@code 200} for UP and DEGRADED, {@code 503} for DOWN. */
+    public int httpStatus() {
+        return status == Status.DOWN ? 503 : 200;
+    }
+
+    public String toJson() {
+        return json;
+    }
+
+    private static void writeSpool(JsonGenerator json, String name, Spool.Snapshot spool) throws IOException {
+        json.writeObjectFieldStart(name);
+        json.writeNumberField("spooled", spool.depth());
+        json.writeStringField("oldestSpooled", spool.oldestPending().map(Object::toString).orElse(null));
+        json.writeNumberField("deadLetters", spool.deadLetters());
+        json.writeNumberField("usedBytes", spool.usedBytes());
+        json.writeNumberField("maxBytes", spool.maxBytes());
+        json.writeNumberField("replayed", spool.replayed());
+        json.writeEndObject();
+    }
+
+    /** One probe of one database through its guarded path. */
+    private static final class Probe {
+        final boolean answered;
+        final Optional<DatabaseUnavailableException.Reason> reason;
+        final PoolSnapshot pool;
+
+        private Probe(boolean answered, Optional<DatabaseUnavailableException.Reason> reason, PoolSnapshot pool) {
+            this.answered = answered;
+            this.reason = reason;
+            this.pool = pool;
+        }
+
+        static Probe of(GuardedDatabase database) {
+            boolean answered;
+            Optional<DatabaseUnavailableException.Reason> reason = Optional.empty();
+            try {
+                database.call(connection -> {
+                    try (Statement statement = connection.createStatement()) {
+                        return statement.execute("SELECT 1");
+                    }
+                });
+                answered = true;
+            } catch (DatabaseUnavailableException e) {
+                answered = false;
+                reason = Optional.of(e.reason());
+            } catch (SQLException e) {
+                // The database answered, if with an error: it is up.
+                answered = true;
+            }
+            return new Probe(answered, reason, database.snapshot());
+        }
+
+        void write(JsonGenerator json, String name) throws IOException {
+            json.writeObjectFieldStart(name);
+            json.writeStringField("status", answered ? "UP" : "DOWN");
+            if (reason.isPresent()) {
+                json.writeStringField("reason", reason.get().name());
+            }
+            json.writeStringField("breaker", pool.breakerState().name());
+            json.writeNumberField("active", pool.active());
+            if (pool.idle().isPresent()) {
+                json.writeNumberField("idle", pool.idle().getAsInt());
+            }
+            json.writeNumberField("waiting", pool.waiting());
+            json.writeNumberField("maxTotal", pool.maxTotal());
+            if (pool.lastFailure().isPresent()) {
+                json.writeStringField("lastFailure", pool.lastFailure().get().name());
+            }
+            json.writeEndObject();
+        }
+    }
+}

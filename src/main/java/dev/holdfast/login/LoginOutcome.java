@@ -1,0 +1,73 @@
+package dev.holdfast.login;
+
+import dev.holdfast.credential.StoredCredential;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/** What a login attempt came to. Wrong passwords and outages are ordinary outcomes, not exceptions. */
+public final class LoginOutcome {
+    /** The kinds of outcome; each maps to one status code in the servlets. */
+    public enum Kind {
+        SUCCESS,
+        /** Wrong password, unknown or disabled user: indistinguishable to the client. */
+        INVALID_CREDENTIALS,
+        /** Too many recent failures for this user and client, or for this client. */
+        THROTTLED,
+        /** No tier could answer: the database is down and the user is not in the credential tier. */
+        UNAVAILABLE
+    }
+
+    private final Kind kind;
+    private final StoredCredential credential;
+    private final Tier tier;
+    private final Duration retryAfter;
+
+    private LoginOutcome(Kind kind, StoredCredential credential, Tier tier, Duration retryAfter) {
+        this.kind = kind;
+        this.credential = credential;
+        this.tier = tier;
+        this.retryAfter = retryAfter;
+    }
+
+    static LoginOutcome success(StoredCredential credential, Tier tier) {
+        return new LoginOutcome(Kind.SUCCESS, Objects.requireNonNull(credential, "credential"),
+                Objects.requireNonNull(tier, "tier"), null);
+    }
+
+    static LoginOutcome invalidCredentials() {
+        return new LoginOutcome(Kind.INVALID_CREDENTIALS, null, null, null);
+    }
+
+    static LoginOutcome throttled(Duration retryAfter) {
+        return new LoginOutcome(Kind.THROTTLED, null, null, Objects.requireNonNull(retryAfter, "retryAfter"));
+    }
+
+    static LoginOutcome unavailable(Duration retryAfter) {
+        return new LoginOutcome(Kind.UNAVAILABLE, null, null, Objects.requireNonNull(retryAfter, "retryAfter"));
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The verified user, on success. */
+    public Optional<StoredCredential> credential() {
+        return Optional.ofNullable(credential);
+    }
+
+    /** Which tier verified the password, on success. */
+    public Optional<Tier> tier() {
+        return Optional.ofNullable(tier);
+    }
+
+    /** How long the client should wait, for {@link Kind#THROTTLED} and {@link Kind#UNAVAILABLE}. */
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
+    }
+
+    @Override
+    public String toString() {
+        return "LoginOutcome[" + kind + (tier == null ? "" : ", " + tier.wireName()) + "]";
+    }
+}

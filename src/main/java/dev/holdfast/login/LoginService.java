@@ -1,0 +1,127 @@
+package dev.holdfast.login;
+
+import dev.holdfast.audit.AuditEvent;
+import dev.holdfast.audit.AuditLog;
+import dev.holdfast.credential.CredentialTier;
+import dev.holdfast.credential.SqlCredentialStore;
+import dev.holdfast.credential.StoredCredential;
+import dev.holdfast.db.DatabaseUnavailableException;
+import dev.holdfast.password.PasswordVerifier;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks a password: the database first, whenever it answers; the credential tier only when it cannot.
+ *
+ * <p>One instance serves {@code /auth/login} (main pool, tier {@code database}) and another
+ * {@code /auth/emergency-login} (its own pool, tier {@code emergency}); they share only the credential
+ * tier, the throttle and the audit log, none of which waits on a database.
+ */
+public final class LoginService {
+    private static final Logger log = LoggerFactory.getLogger(LoginService.class);
+
+    private final SqlCredentialStore database;
+    private final CredentialTier cache;
+    private final PasswordVerifier passwords;
+    private final Throttle throttle;
+    private final AuditLog audit;
+    private final Tier databaseTier;
+    private final Duration unavailableRetryAfter;
+    private final Clock clock;
+
+    /**
+     * @param databaseTier          what a database-verified login is called: {@link Tier#DATABASE}, or
+     *                              {@link Tier#EMERGENCY} for the break-glass service (which reports every login so)
+     * @param unavailableRetryAfter the {@code Retry-After} when no tier can answer
+     */
+    public LoginService(SqlCredentialStore database, CredentialTier cache, PasswordVerifier passwords, Throttle throttle,
+                        AuditLog audit, Tier databaseTier, Duration unavailableRetryAfter, Clock clock) {
+        this.database = Objects.requireNonNull(database, "database");
+        this.cache = Objects.requireNonNull(cache, "cache");
+        this.passwords = Objects.requireNonNull(passwords, "passwords");
+        this.throttle = Objects.requireNonNull(throttle, "throttle");
+        this.audit = Objects.requireNonNull(audit, "audit");
+        this.databaseTier = Objects.requireNonNull(databaseTier, "databaseTier");
+        this.unavailableRetryAfter = Objects.requireNonNull(unavailableRetryAfter, "unavailableRetryAfter");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Checks {@code password} for {@code username}; the caller wipes {@code password} afterwards. */
+    public LoginOutcome login(String username, char[] password, String client) {
+        Objects.requireNonNull(username, "username");
+        Objects.requireNonNull(password, "password");
+        Objects.requireNonNull(client, "client");
+        Optional<Duration> blocked = throttle.blockedFor(username, client);
+        if (blocked.isPresent()) {
+            return record(username, client, LoginOutcome.throttled(blocked.get()));
+        }
+        Optional<StoredCredential> stored;
+        try {
+            stored = database.find(username);
+        } catch (DatabaseUnavailableException e) {
+            log.debug("database cannot answer ({}); trying the credential tier", e.reason());
+            return record(username, client, fromCache(username, password));
+        }
+        return record(username, client, fromDatabase(username, password, client, stored));
+    }
+
+    private LoginOutcome fromDatabase(String username, char[] password, String client, Optional<StoredCredential> stored) {
+        if (stored.isEmpty() || !stored.get().enabled()) {
+            // The database is the authority: a user it no longer knows or has disabled leaves the tier now.
+            cache.forget(username);
+            passwords.burnEquivalentWork(password);
+            throttle.recordFailure(username, client);
+            return LoginOutcome.invalidCredentials();
+        }
+        StoredCredential credential = stored.get();
+        if (!passwords.matches(password, credential.passwordHash())) {
+            // Keep a cached copy current (a changed password must not keep working during an outage).
+            if (cache.find(username).isPresent()) {
+                cache.remember(credential);
+            }
+            throttle.recordFailure(username, client);
+            return LoginOutcome.invalidCredentials();
+        }
+        cache.remember(credential);
+        throttle.recordSuccess(username, client);
+        return LoginOutcome.success(credential, databaseTier);
+    }
+
+    private LoginOutcome fromCache(String username, char[] password) {
+        Optional<StoredCredential> cached = cache.find(username);
+        if (cached.isEmpty()) {
+            return LoginOutcome.unavailable(unavailableRetryAfter);
+        }
+        // Failures here are not counted: the database cannot confirm them, and counting would lock
+        // users out because of our outage.
+        if (!passwords.matches(password, cached.get().passwordHash())) {
+            return LoginOutcome.invalidCredentials();
+        }
+        return LoginOutcome.success(cached.get(), databaseTier == Tier.EMERGENCY ? Tier.EMERGENCY : Tier.CACHE);
+    }
+
+    private LoginOutcome record(String username, String client, LoginOutcome outcome) {
+        String tier = outcome.tier().map(Tier::wireName).orElse("none");
+        audit.record(AuditEvent.of(clock.instant(), username, outcomeName(outcome.kind()), tier, client));
+        return outcome;
+    }
+
+    private static String outcomeName(LoginOutcome.Kind kind) {
+        switch (kind) {
+            case SUCCESS:
+                return "success";
+            case INVALID_CREDENTIALS:
+                return "invalid_credentials";
+            case THROTTLED:
+                return "throttled";
+            case UNAVAILABLE:
+                return "unavailable";
+            default:
+                throw new IllegalStateException("unknown outcome " + kind);
+        }
+    }
+}

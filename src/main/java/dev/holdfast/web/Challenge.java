@@ -1,0 +1,119 @@
+package dev.holdfast.web;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * How the filter answers a request it does not let through: {@code 401} with an RFC 6750
+ * {@code WWW-Authenticate} for API clients, a {@code 302} to the login page with {@code next} for browsers,
+ * {@code 403} for a missing role or a cross-site request. Bodies are JSON and never echo the token.
+ */
+public final class Challenge {
+
+    /** Filter init-param {@code onFailure}. */
+    public enum Mode {
+        /** browsers (they accept HTML, are not XHR, did not send a Bearer header) are redirected; others get 401 */
+        AUTO,
+        REDIRECT,
+        UNAUTHORIZED
+    }
+
+    private final String loginPage;
+    private final Mode mode;
+
+    /** @param loginPage a path inside the application, such as {@code /login.jsp} */
+    public Challenge(String loginPage, Mode mode) {
+        Objects.requireNonNull(loginPage, "loginPage");
+        if (!SafeRedirects.isLocalPath(loginPage)) {
+            throw new IllegalArgumentException("loginPage [" + loginPage + "] is not a path inside the application");
+        }
+        this.loginPage = loginPage;
+        this.mode = Objects.requireNonNull(mode, "mode");
+    }
+
+    /** No token at all: {@code WWW-Authenticate: Bearer} without an error (RFC 6750 §3.1), or the login page. */
+    public void noToken(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (redirects(request, false)) {
+            redirectToLogin(request, response);
+            return;
+        }
+        response.setHeader("WWW-Authenticate", "Bearer");
+        JsonReplies.error(response, HttpServletResponse.SC_UNAUTHORIZED, "invalid_token", "a bearer token is required");
+    }
+
+    /**
+     * A token that was refused. {@code description} must be a fixed text (never anything from the token).
+     *
+     * @param fromHeader whether it came in an {@code Authorization} header (then the client is not a browser form)
+     */
+    public void invalidToken(HttpServletRequest request, HttpServletResponse response, String description,
+                             boolean fromHeader) throws IOException {
+        Objects.requireNonNull(description, "description");
+        if (redirects(request, fromHeader)) {
+            redirectToLogin(request, response);
+            return;
+        }
+        response.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\", error_description=\""
+                + description.replace("\"", "'").replace("\\", "/") + "\"");
+        JsonReplies.error(response, HttpServletResponse.SC_UNAUTHORIZED, "invalid_token", description);
+    }
+
+    /** A valid token without any of the required roles: 403 {@code insufficient_scope}. */
+    public void insufficientRole(HttpServletResponse response) throws IOException {
+        response.setHeader("WWW-Authenticate", "Bearer error=\"insufficient_scope\"");
+        JsonReplies.error(response, HttpServletResponse.SC_FORBIDDEN, "insufficient_scope",
+                "the token does not carry a role this resource requires");
+    }
+
+    /** A cookie-authenticated state-changing request that does not come from this site: 403. */
+    public void crossOrigin(HttpServletResponse response) throws IOException {
+        JsonReplies.error(response, HttpServletResponse.SC_FORBIDDEN, "access_denied",
+                "a request that changes state with the login cookie must come from this site");
+    }
+
+    /** Accepts HTML and is not a script (XHR) or a JSON client. */
+    public static boolean isBrowser(HttpServletRequest request) {
+        String accept = request.getHeader("Accept");
+        if (accept == null || !accept.toLowerCase(Locale.ROOT).contains("text/html")) {
+            return false;
+        }
+        String requestedWith = request.getHeader("X-Requested-With");
+        return requestedWith == null || requestedWith.isEmpty();
+    }
+
+    private boolean redirects(HttpServletRequest request, boolean fromHeader) {
+        switch (mode) {
+            case REDIRECT:
+                return true;
+            case UNAUTHORIZED:
+                return false;
+            default:
+                return !fromHeader && isBrowser(request);
+        }
+    }
+
+    private void redirectToLogin(HttpServletRequest request, HttpServletResponse response) {
+        String contextPath = request.getContextPath();
+        String uri = request.getRequestURI();
+        String inApp = uri != null && uri.startsWith(contextPath) ? uri.substring(contextPath.length()) : "/";
+        String query = request.getQueryString();
+        String next = query == null ? inApp : inApp + "?" + query;
+        StringBuilder location = new StringBuilder(contextPath).append(loginPage);
+        if (SafeRedirects.isLocalPath(next)) {
+            location.append(loginPage.indexOf('?') < 0 ? '?' : '&')
+                    .append("next=").append(URLEncoder.encode(next, StandardCharsets.UTF_8));
+        }
+        if (!response.isCommitted()) {
+            response.resetBuffer();
+        }
+        JsonReplies.noStore(response);
+        response.setStatus(HttpServletResponse.SC_FOUND);
+        response.setHeader("Location", location.toString());
+        response.setContentLength(0);
+    }
+}

@@ -1,0 +1,30 @@
+package dev.holdfast.web;
+
+import dev.holdfast.config.Cidr;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Network allow-lists for the break-glass and health endpoints. Matches the connection's address
+ * ({@code getRemoteAddr()}), never a header a client can write: behind a proxy, let the container
+ * rewrite it (Tomcat's RemoteIpValve, Jetty's ForwardedRequestCustomizer).
+ */
+public final class ClientNetworks {
+    private ClientNetworks() {
+    }
+
+    public static boolean contains(List<Cidr> allowed, String remoteAddress) {
+        for (Cidr network : allowed) {
+            if (network.contains(remoteAddress)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The same {@code 404} as a path that does not exist, so an outsider cannot tell the endpoint is there. */
+    public static void notFound(HttpServletResponse response) throws IOException {
+        JsonReplies.error(response, HttpServletResponse.SC_NOT_FOUND, "not_found", "no such resource");
+    }
+}

@@ -1,0 +1,78 @@
+package dev.holdfast.web;
+
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/** JSON responses: UTF-8 {@code application/json}, never cached. Error bodies are {@code {"error","error_description"}}. */
+public final class JsonReplies {
+
+    private JsonReplies() {
+    }
+
+    /** Writes {@code {"error": error, "error_description": description}} with {@code status}. */
+    public static void error(HttpServletResponse response, int status, String error, String description) throws IOException {
+        Objects.requireNonNull(error, "error");
+        Objects.requireNonNull(description, "description");
+        json(response, status, "{\"error\":" + quote(error) + ",\"error_description\":" + quote(description) + "}");
+    }
+
+    /** Writes {@code json} (already serialised) with {@code status}; resets any buffered body first. */
+    public static void json(HttpServletResponse response, int status, String json) throws IOException {
+        Objects.requireNonNull(response, "response");
+        Objects.requireNonNull(json, "json");
+        if (!response.isCommitted()) {
+            response.resetBuffer();
+        }
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        response.setStatus(status);
+        noStore(response);
+        response.setContentType("application/json;charset=UTF-8");
+        response.setContentLength(body.length);
+        OutputStream out = response.getOutputStream();
+        out.write(body);
+        out.flush();
+    }
+
+    /** Marks a response as never to be stored by a browser or proxy (it carries or reacts to credentials). */
+    public static void noStore(HttpServletResponse response) {
+        response.setHeader("Cache-Control", "no-store");
+        response.setHeader("Pragma", "no-cache");
+    }
+
+    /** {@code value} as a JSON string literal, quotes included. */
+    public static String quote(String value) {
+        Objects.requireNonNull(value, "value");
+        StringBuilder sb = new StringBuilder(value.length() + 2).append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"':
+                    sb.append("\\\"");
+                    break;
+                case '\\':
+                    sb.append("\\\\");
+                    break;
+                case '\n':
+                    sb.append("\\n");
+                    break;
+                case '\r':
+                    sb.append("\\r");
+                    break;
+                case '\t':
+                    sb.append("\\t");
+                    break;
+                default:
+                    // also escape < > & so a body sniffed as HTML stays inert
+                    if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == '\u2028' || c == '\u2029') {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+            }
+        }
+        return sb.append('"').toString();
+    }
+}

@@ -1,0 +1,61 @@
+package dev.holdfast.web;
+
+import dev.holdfast.token.RevocationList;
+import dev.holdfast.token.TokenVerifier;
+import dev.holdfast.token.Verification;
+import dev.holdfast.token.VerifiedToken;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The HTTP side of {@code /auth/logout}: revokes the presented token's {@code jti} on this node until it
+ * expires and clears the cookie. A token that is missing or already invalid still gets its cookie cleared:
+ * logging out must always work.
+ */
+public final class LogoutEndpoint {
+    private final TokenVerifier verifier;
+    private final RevocationList revocations;
+    private final TokenCookies cookies;
+    private final BearerTokens tokens;
+    private final String loginPage;
+
+    public LogoutEndpoint(TokenVerifier verifier, RevocationList revocations, TokenCookies cookies, String loginPage) {
+        this.verifier = Objects.requireNonNull(verifier, "verifier");
+        this.revocations = Objects.requireNonNull(revocations, "revocations");
+        this.cookies = Objects.requireNonNull(cookies, "cookies");
+        this.tokens = new BearerTokens(cookies);
+        this.loginPage = Objects.requireNonNull(loginPage, "loginPage");
+    }
+
+    public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (!"POST".equals(request.getMethod())) {
+            response.setHeader("Allow", "POST");
+            JsonReplies.error(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "invalid_request", "use POST");
+            return;
+        }
+        BearerTokens.Extraction extraction = tokens.extract(request);
+        boolean fromCookie = extraction.transport().filter(t -> t == BearerTokens.Transport.COOKIE).isPresent();
+        if (fromCookie && !SameOrigin.isSameOrigin(request)) {
+            // A cross-site form could otherwise log a user out (a nuisance, and a step in login-CSRF chains).
+            JsonReplies.error(response, HttpServletResponse.SC_FORBIDDEN, "access_denied",
+                    "a request that changes state with the login cookie must come from this site");
+            return;
+        }
+        if (extraction.outcome() == BearerTokens.Outcome.FOUND) {
+            Verification verification = verifier.verify(extraction.token());
+            Optional<VerifiedToken> token = verification.token();
+            token.ifPresent(t -> revocations.revoke(t.jti(), t.expiresAt()));
+        }
+        cookies.clear(request, response);
+        JsonReplies.noStore(response);
+        if (Challenge.isBrowser(request)) {
+            response.setStatus(HttpServletResponse.SC_SEE_OTHER);
+            response.setHeader("Location", request.getContextPath() + loginPage);
+        } else {
+            response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+        }
+    }
+}

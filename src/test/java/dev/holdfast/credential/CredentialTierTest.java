@@ -1,0 +1,261 @@
+package dev.holdfast.credential;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.holdfast.testing.MutableClock;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+class CredentialTierTest {
+    private static final byte[] KEY = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static final String HASH = "$2b$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy";
+    private static final Duration TTL = Duration.ofHours(12);
+
+    private final MutableClock clock = new MutableClock();
+    private final List<CredentialTier> opened = new ArrayList<>();
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void closeAll() {
+        opened.forEach(CredentialTier::close);
+    }
+
+    private CredentialTier memory() {
+        return track(new CredentialTier(TTL, 100, Optional.empty(), KEY, clock));
+    }
+
+    private CredentialTier disk(byte[] key) {
+        return track(new CredentialTier(TTL, 100, Optional.of(dir.resolve("tier")), key, clock));
+    }
+
+    private CredentialTier track(CredentialTier tier) {
+        opened.add(tier);
+        return tier;
+    }
+
+    private StoredCredential alice() {
+        return new StoredCredential("alice", Optional.of("7"), HASH, List.of("admin", "user"), true, clock.instant());
+    }
+
+    @Test
+    void findsWhatTheDatabaseConfirmedWithinTheTtl() {
+        CredentialTier tier = memory();
+        tier.remember(alice());
+        clock.advance(TTL.minusSeconds(1));
+        Optional<StoredCredential> found = tier.find("alice");
+        assertEquals(Optional.of(alice().username()), found.map(StoredCredential::username));
+        assertEquals(HASH, found.get().passwordHash());
+        assertEquals(List.of("admin", "user"), found.get().roles());
+        assertEquals(Optional.of("7"), found.get().userId());
+    }
+
+    @Test
+    void anEntryOlderThanTheTtlIsNotUsedAndIsRemoved() {
+        CredentialTier tier = memory();
+        tier.remember(alice());
+        clock.advance(TTL);
+        assertEquals(Optional.empty(), tier.find("alice"));
+        clock.set(clock.instant().minus(TTL)); // even with the clock back, the entry is gone
+        assertEquals(Optional.empty(), tier.find("alice"));
+    }
+
+    @Test
+    void rememberingAgainRestartsTheTtl() {
+        CredentialTier tier = memory();
+        tier.remember(alice());
+        clock.advance(Duration.ofHours(11));
+        tier.remember(alice());
+        clock.advance(Duration.ofHours(11));
+        assertTrue(tier.find("alice").isPresent());
+    }
+
+    @Test
+    void forgetDropsTheUser() {
+        CredentialTier tier = memory();
+        tier.remember(alice());
+        tier.forget("alice");
+        assertEquals(Optional.empty(), tier.find("alice"));
+    }
+
+    @Test
+    void aDisabledUserIsForgottenNotRemembered() {
+        CredentialTier tier = memory();
+        tier.remember(alice());
+        tier.remember(new StoredCredential("alice", Optional.empty(), HASH, List.of(), false, clock.instant()));
+        assertEquals(Optional.empty(), tier.find("alice"));
+    }
+
+    @Test
+    void unknownUsersAreMisses() {
+        CredentialTier tier = memory();
+        assertEquals(Optional.empty(), tier.find("nobody"));
+        assertEquals(Optional.empty(), tier.find("' OR 1=1 --"));
+    }
+
+    @Test
+    void countsEntriesHitsAndMisses() {
+        CredentialTier tier = memory();
+        tier.remember(alice());
+        tier.remember(new StoredCredential("bob", Optional.empty(), HASH, List.of(), true, clock.instant()));
+        tier.find("alice");
+        tier.find("alice");
+        tier.find("carol");
+        CredentialTier.Statistics stats = tier.statistics();
+        assertEquals(2, stats.entries());
+        assertEquals(2, stats.hits());
+        assertEquals(1, stats.misses());
+        assertFalse(stats.persistent());
+    }
+
+    @Test
+    void holdsAtMostMaxEntriesOnTheHeap() {
+        CredentialTier tier = track(new CredentialTier(TTL, 3, Optional.empty(), KEY, clock));
+        for (int i = 0; i < 10; i++) {
+            tier.remember(new StoredCredential("u" + i, Optional.empty(), HASH, List.of(), true, clock.instant()));
+        }
+        assertTrue(tier.statistics().entries() <= 3, tier.statistics().toString());
+    }
+
+    @Test
+    void theDiskTierSurvivesARestart() {
+        CredentialTier first = disk(KEY);
+        first.remember(alice());
+        first.close();
+        opened.remove(first);
+        CredentialTier second = disk(KEY);
+        Optional<StoredCredential> found = second.find("alice");
+        assertTrue(found.isPresent());
+        assertEquals(HASH, found.get().passwordHash());
+        assertTrue(second.statistics().persistent());
+        assertEquals(1, second.statistics().entries());
+    }
+
+    @Test
+    void afterARestartWithAnotherKeyEntriesAreDroppedNotTrusted() {
+        CredentialTier first = disk(KEY);
+        first.remember(alice());
+        first.close();
+        opened.remove(first);
+        byte[] otherKey = KEY.clone();
+        otherKey[5] ^= 1;
+        CredentialTier second = disk(otherKey);
+        assertEquals(Optional.empty(), second.find("alice"));
+    }
+
+    @Test
+    void anEntryEditedOnDiskIsDetectedLoggedWithoutTheHashAndDropped() throws IOException {
+        CredentialTier first = disk(KEY);
+        first.remember(alice());
+        first.close();
+        opened.remove(first);
+
+        // an attacker with file access turns alice into a superuser
+        int edited = replaceInFiles(dir, "admin".getBytes(StandardCharsets.UTF_8),
+                "root!".getBytes(StandardCharsets.UTF_8));
+        assertEquals(1, edited, "the role is stored in exactly one file");
+
+        Logger logger = (Logger) LoggerFactory.getLogger(CredentialTier.class);
+        ListAppender<ILoggingEvent> events = new ListAppender<>();
+        events.start();
+        logger.addAppender(events);
+        try {
+            CredentialTier second = disk(KEY);
+            assertEquals(Optional.empty(), second.find("alice"));
+            assertEquals(0, second.statistics().entries(), "dropped");
+        } finally {
+            logger.detachAppender(events);
+        }
+        List<ILoggingEvent> warnings = events.list.stream().filter(e -> e.getLevel() == Level.WARN)
+                .collect(Collectors.toList());
+        assertEquals(1, warnings.size(), events.list.toString());
+        String message = warnings.get(0).getFormattedMessage();
+        assertTrue(message.contains("[alice] failed its integrity check"), message);
+        assertFalse(message.contains(HASH) || message.contains("$2b$"), message);
+    }
+
+    private static int replaceInFiles(Path root, byte[] from, byte[] to) throws IOException {
+        int files = 0;
+        List<Path> all;
+        try (Stream<Path> walk = Files.walk(root)) {
+            all = walk.filter(Files::isRegularFile).collect(Collectors.toList());
+        }
+        for (Path file : all) {
+            byte[] content = Files.readAllBytes(file);
+            boolean changed = false;
+            for (int i = 0; i + from.length <= content.length; i++) {
+                boolean match = true;
+                for (int j = 0; j < from.length && match; j++) {
+                    match = content[i + j] == from[j];
+                }
+                if (match) {
+                    System.arraycopy(to, 0, content, i, to.length);
+                    changed = true;
+                }
+            }
+            if (changed) {
+                Files.write(file, content);
+                files++;
+            }
+        }
+        return files;
+    }
+
+    @Test
+    void closeLeavesNoEhcacheThreads() {
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        CredentialTier tier = disk(KEY);
+        tier.remember(alice());
+        tier.close();
+        opened.remove(tier);
+        Set<String> leaked = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> !before.contains(t) && t.isAlive())
+                .map(Thread::getName)
+                .filter(n -> !n.startsWith("ForkJoinPool"))
+                .collect(Collectors.toSet());
+        assertEquals(Set.of(), leaked);
+    }
+
+    @Test
+    void rejectsSettingsThatCannotWork() throws IOException {
+        IllegalArgumentException ttl = assertThrows(IllegalArgumentException.class,
+                () -> new CredentialTier(Duration.ZERO, 10, Optional.empty(), KEY, clock));
+        assertEquals("ttl must be positive: PT0S", ttl.getMessage());
+        IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
+                () -> new CredentialTier(TTL, 0, Optional.empty(), KEY, clock));
+        assertEquals("maxEntries must be at least 1: 0", size.getMessage());
+        Path file = Files.createFile(dir.resolve("a-file"));
+        IllegalArgumentException notDir = assertThrows(IllegalArgumentException.class,
+                () -> new CredentialTier(TTL, 10, Optional.of(file), KEY, clock));
+        assertEquals("holdfast: [holdfast.cache.dir] = [" + file + "] is not a directory", notDir.getMessage());
+    }
+
+    @Test
+    void aDirectoryInUseByAnotherTierIsAClearError() {
+        disk(KEY);
+        IllegalArgumentException inUse = assertThrows(IllegalArgumentException.class, () -> disk(KEY));
+        assertTrue(inUse.getMessage().startsWith("holdfast: credential tier could not start in ["),
+                inUse.getMessage());
+    }
+}

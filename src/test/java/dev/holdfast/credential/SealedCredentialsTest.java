@@ -1,0 +1,84 @@
+package dev.holdfast.credential;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class SealedCredentialsTest {
+    private static final byte[] KEY = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private final SealedCredentials seal = new SealedCredentials(KEY);
+    private final StoredCredential alice = new StoredCredential("alice", Optional.of("42"),
+            "$2b$10$abcdefghijklmnopqrstuuABCDEFGHIJKLMNOPQRSTUVWXYZ01234", List.of("admin", "user"), true,
+            Instant.parse("2026-01-01T10:00:00.123456789Z"));
+
+    @Test
+    void roundTripsEveryField() {
+        assertEquals(Optional.of(alice), seal.open("alice", seal.seal(alice)));
+        StoredCredential bare = new StoredCredential("bob", Optional.empty(), "h", List.of(), true, Instant.EPOCH);
+        assertEquals(Optional.of(bare), seal.open("bob", seal.seal(bare)));
+        StoredCredential unicode = new StoredCredential("Zoë 東京", Optional.of(""), "x", List.of("rôle"), true,
+                Instant.EPOCH);
+        assertEquals(Optional.of(unicode), seal.open("Zoë 東京", seal.seal(unicode)));
+    }
+
+    @Test
+    void everySingleChangedByteIsDetected() {
+        byte[] sealed = seal.seal(alice);
+        for (int i = 0; i < sealed.length; i++) {
+            byte[] edited = sealed.clone();
+            edited[i] ^= 0x01;
+            assertEquals(Optional.empty(), seal.open("alice", edited), "byte " + i);
+        }
+    }
+
+    @Test
+    void anEntryMovedToAnotherUsernameIsRejected() {
+        assertEquals(Optional.empty(), seal.open("mallory", seal.seal(alice)));
+    }
+
+    @Test
+    void anEntrySealedUnderAnotherKeyIsRejected() {
+        byte[] otherKey = KEY.clone();
+        otherKey[0] ^= 1;
+        assertEquals(Optional.empty(), new SealedCredentials(otherKey).open("alice", seal.seal(alice)));
+    }
+
+    @Test
+    void truncatedOrEmptyBytesAreRejected() {
+        byte[] sealed = seal.seal(alice);
+        for (int length = 0; length < sealed.length; length++) {
+            assertEquals(Optional.empty(), seal.open("alice", Arrays.copyOf(sealed, length)), "length " + length);
+        }
+    }
+
+    @Test
+    void theHashIsNotTheOnlyThingProtected() {
+        // roles are what an attacker would edit: a valid-looking entry with another role list must not open
+        byte[] sealed = seal.seal(alice);
+        String asText = new String(sealed, StandardCharsets.ISO_8859_1);
+        assertTrue(asText.contains("admin"));
+        byte[] edited = asText.replace("admin", "xdmin").getBytes(StandardCharsets.ISO_8859_1);
+        assertFalse(seal.open("alice", edited).isPresent());
+    }
+
+    @Test
+    void refusesAShortKey() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new SealedCredentials(new byte[31]));
+        assertEquals("integrityKey must be at least 32 bytes, is 31", e.getMessage());
+    }
+
+    @Test
+    void toStringOfACredentialNeverShowsTheHash() {
+        assertFalse(alice.toString().contains("$2b$"), alice.toString());
+        assertTrue(alice.toString().contains("passwordHash=****"));
+    }
+}

@@ -1,0 +1,401 @@
+package dev.holdfast.db;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.holdfast.db.DatabaseUnavailableException.Reason;
+import dev.holdfast.testing.FaultProxy;
+import dev.holdfast.testing.Latencies;
+import dev.holdfast.testing.MutableClock;
+import dev.holdfast.testing.TestDatabase;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.apache.commons.dbcp2.BasicDataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * GuardedDatabase against a real PostgreSQL behind a real TCP fault. maxWait 500 ms + queryTimeout 1 s: every
+ * call must return within that deadline plus scheduling slack; the assertion bound is 3x the deadline (a bound
+ * against hangs, not a speed test). The worst latencies are written to target/fault-latencies/.
+ */
+class GuardedDatabaseIT {
+    private static final Duration MAX_WAIT = Duration.ofMillis(500);
+    private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration DEADLINE = MAX_WAIT.plus(QUERY_TIMEOUT);
+    private static final Duration BOUND = DEADLINE.multipliedBy(3);
+    private static final Latencies latencies = new Latencies("GuardedDatabaseIT");
+    private static final AtomicInteger poolNumber = new AtomicInteger();
+    private static String url;
+
+    private final MutableClock clock = new MutableClock();
+    private FaultProxy proxy;
+    private GuardedDatabase db;
+    private String poolName;
+
+    @BeforeAll
+    static void createDatabase() {
+        url = TestDatabase.shared().createDatabaseWithSchema("guarded");
+    }
+
+    @AfterAll
+    static void report() {
+        latencies.report();
+    }
+
+    @BeforeEach
+    void startProxy() throws Exception {
+        proxy = FaultProxy.inFrontOf(TestDatabase.shared());
+    }
+
+    @AfterEach
+    void closeAll() {
+        if (db != null) {
+            db.close();
+            assertEquals(Set.of(), threadsOf(poolName), "no worker thread left after close");
+        }
+        proxy.close();
+    }
+
+    private GuardedDatabase open(int maxTotal, int failureThreshold) {
+        poolName = "it" + poolNumber.incrementAndGet();
+        PoolSettings settings = new PoolSettings(poolName, proxy.wrap(url), null, null, maxTotal, MAX_WAIT,
+                QUERY_TIMEOUT);
+        db = GuardedDatabase.open(settings, new Breaker(poolName, failureThreshold, Duration.ofSeconds(5), clock),
+                clock);
+        return db;
+    }
+
+    private static Set<String> threadsOf(String pool) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
+                .filter(n -> n.startsWith("holdfast-db-" + pool + "-"))
+                .collect(Collectors.toSet());
+    }
+
+    private static int selectOne(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private static SqlWork<Integer> sleep(double seconds) {
+        return c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("SELECT pg_sleep(" + seconds + ")");
+                return 1;
+            }
+        };
+    }
+
+    /** Runs the call, records its latency under {@code fault}, asserts the bound, returns the reason. */
+    private Reason unavailable(String fault, SqlWork<?> work) {
+        long start = System.nanoTime();
+        DatabaseUnavailableException e = assertThrows(DatabaseUnavailableException.class, () -> db.call(work));
+        Duration took = latencies.record(fault, Duration.ofNanos(System.nanoTime() - start));
+        assertTrue(took.compareTo(BOUND) < 0, fault + " took " + took);
+        return e.reason();
+    }
+
+    /** After a fault: the breaker lets a probe through and the database answers within a few seconds. */
+    private void recovers(String fault) throws Exception {
+        proxy.pass();
+        clock.advance(Duration.ofSeconds(5));
+        long start = System.nanoTime();
+        long giveUp = start + TimeUnit.SECONDS.toNanos(15);
+        while (true) {
+            try {
+                assertEquals(1, db.call(GuardedDatabaseIT::selectOne));
+                break;
+            } catch (DatabaseUnavailableException e) {
+                if (System.nanoTime() > giveUp) {
+                    throw new AssertionError(fault + ": no recovery within 15 s", e);
+                }
+                clock.advance(Duration.ofSeconds(5));
+                Thread.sleep(50);
+            }
+        }
+        latencies.record("recovery after " + fault, Duration.ofNanos(System.nanoTime() - start));
+        assertEquals(Breaker.State.CLOSED, db.snapshot().breakerState());
+        assertTrue(db.isAvailable());
+    }
+
+    @Test
+    void answersThroughAHealthyNetwork() throws Exception {
+        open(4, 5);
+        assertEquals(1, db.call(GuardedDatabaseIT::selectOne));
+        PoolSnapshot snapshot = db.snapshot();
+        assertEquals(0, snapshot.active());
+        assertEquals(OptionalInt.of(1), snapshot.idle());
+        assertEquals(4, snapshot.maxTotal());
+        assertEquals(Breaker.State.CLOSED, snapshot.breakerState());
+        assertTrue(snapshot.lastFailure().isEmpty());
+    }
+
+    @Test
+    void anErrorAnswerIsRethrownAndKeepsTheBreakerClosed() throws Exception {
+        open(2, 1);
+        SQLException syntax = assertThrows(SQLException.class,
+                () -> db.call(c -> c.createStatement().executeQuery("SELEKT 1")));
+        assertEquals("42601", syntax.getSQLState());
+        SQLException missing = assertThrows(SQLException.class,
+                () -> db.call(c -> c.createStatement().executeQuery("SELECT * FROM no_such_table")));
+        assertEquals("42P01", missing.getSQLState());
+        assertEquals(Breaker.State.CLOSED, db.snapshot().breakerState());
+    }
+
+    @Test
+    void refusedConnectionsFailFastAndRecover() throws Exception {
+        open(4, 3);
+        assertEquals(1, db.call(GuardedDatabaseIT::selectOne));
+        proxy.refuse();
+        proxy.killAll();
+        for (int i = 0; i < 3; i++) {
+            assertEquals(Reason.CONNECTION_FAILED, unavailable("refused", GuardedDatabaseIT::selectOne));
+        }
+        assertEquals(Breaker.State.OPEN, db.snapshot().breakerState());
+        assertFalse(db.isAvailable());
+        assertEquals(Reason.BREAKER_OPEN, unavailable("breaker open", GuardedDatabaseIT::selectOne));
+        assertEquals(Reason.CONNECTION_FAILED, db.snapshot().lastFailure().orElseThrow());
+        recovers("refused");
+    }
+
+    @Test
+    void refusedAtStartupFailsFast() throws Exception {
+        proxy.refuse();
+        open(4, 5);
+        assertEquals(Reason.CONNECTION_FAILED, unavailable("refused at startup", GuardedDatabaseIT::selectOne));
+        recovers("refused at startup");
+    }
+
+    @Test
+    void blackholedNetworkTimesOutWithinTheDeadlineAndRecovers() throws Exception {
+        open(4, 3);
+        assertEquals(1, db.call(GuardedDatabaseIT::selectOne));
+        proxy.blackhole();
+        for (int i = 0; i < 3; i++) {
+            assertEquals(Reason.TIMEOUT, unavailable("blackhole", GuardedDatabaseIT::selectOne));
+        }
+        assertEquals(Breaker.State.OPEN, db.snapshot().breakerState());
+        recovers("blackhole");
+    }
+
+    @Test
+    void databaseDownAtStartupBehindABlackholeTimesOutAndRecovers() throws Exception {
+        proxy.blackhole();
+        open(4, 100);
+        for (int i = 0; i < 3; i++) {
+            Reason reason = unavailable("blackhole at startup (first getConnection)", GuardedDatabaseIT::selectOne);
+            assertTrue(reason == Reason.TIMEOUT || reason == Reason.CONNECTION_FAILED, reason.name());
+        }
+        recovers("blackhole at startup");
+    }
+
+    @Test
+    void slowQueryIsCancelledAsTimeoutAndTheConnectionStaysUsable() throws Exception {
+        open(2, 5);
+        assertEquals(Reason.TIMEOUT, unavailable("slow query (pg_sleep 5)", sleep(5)));
+        // the statement was cancelled server-side (57014), so the connection is fine for the next call
+        assertEquals(1, db.call(GuardedDatabaseIT::selectOne));
+    }
+
+    @Test
+    void slowNetworkWithinTheDeadlineStillAnswers() throws Exception {
+        open(2, 5);
+        assertEquals(1, db.call(GuardedDatabaseIT::selectOne));
+        proxy.delay(Duration.ofMillis(100));
+        long start = System.nanoTime();
+        assertEquals(1, db.call(GuardedDatabaseIT::selectOne));
+        latencies.record("delay 100 ms per chunk (answers)", Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    @Test
+    void slowNetworkBeyondTheDeadlineTimesOut() throws Exception {
+        open(2, 5);
+        assertEquals(1, db.call(GuardedDatabaseIT::selectOne));
+        proxy.delay(Duration.ofSeconds(2));
+        assertEquals(Reason.TIMEOUT, unavailable("delay 2 s per chunk", GuardedDatabaseIT::selectOne));
+        recovers("delay 2 s per chunk");
+    }
+
+    @Test
+    void droppedMidQueryIsAConnectionFailureAndRecovers() throws Exception {
+        open(2, 5);
+        assertEquals(1, db.call(GuardedDatabaseIT::selectOne));
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try {
+            Future<Reason> during = caller.submit(() -> unavailable("dropped mid-query", sleep(0.9)));
+            Thread.sleep(300);
+            proxy.drop();
+            assertEquals(Reason.CONNECTION_FAILED, during.get(10, TimeUnit.SECONDS));
+        } finally {
+            caller.shutdownNow();
+        }
+        recovers("dropped mid-query");
+    }
+
+    @Test
+    void terminatedBackendsAreReplacedWithoutAnError() throws Exception {
+        open(4, 1);
+        warm(4);
+        assertTrue(db.snapshot().idle().orElseThrow() >= 2, db.snapshot().toString());
+        assertTrue(TestDatabase.shared().terminateConnections(url) >= 2);
+        long start = System.nanoTime();
+        for (int i = 0; i < 8; i++) {
+            assertEquals(1, db.call(GuardedDatabaseIT::selectOne), "validation on borrow drops dead connections");
+        }
+        latencies.record("pg_terminate_backend of pooled connections (8 calls, all answer)",
+                Duration.ofNanos(System.nanoTime() - start));
+        assertEquals(Breaker.State.CLOSED, db.snapshot().breakerState());
+    }
+
+    /** Makes the pool open {@code n} connections at once. */
+    private void warm(int n) throws Exception {
+        ExecutorService callers = Executors.newFixedThreadPool(n);
+        try {
+            CountDownLatch together = new CountDownLatch(n);
+            List<Future<Integer>> calls = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                calls.add(callers.submit(() -> {
+                    together.countDown();
+                    together.await();
+                    return db.call(sleep(0.2));
+                }));
+            }
+            for (Future<Integer> call : calls) {
+                assertEquals(1, call.get(10, TimeUnit.SECONDS));
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    @Test
+    void moreCallersThanConnectionsAreRefusedOrTimedOutNeverQueuedForever() throws Exception {
+        open(2, 100);
+        Map<Reason, AtomicInteger> reasons = concurrentCalls(12, sleep(3), "busy pool (12 callers, maxTotal 2)");
+        // 2 running and 2 queued time out; the other 8 are refused at once
+        assertEquals(8, reasons.get(Reason.OVERLOADED).get(), reasons.toString());
+        assertEquals(4, reasons.get(Reason.TIMEOUT).get(), reasons.toString());
+        recovers("busy pool");
+    }
+
+    @Test
+    void twoHundredCallersAgainstABlackholeAllReturn() throws Exception {
+        open(10, 1000);
+        assertEquals(1, db.call(GuardedDatabaseIT::selectOne));
+        proxy.blackhole();
+        Map<Reason, AtomicInteger> reasons = concurrentCalls(200, GuardedDatabaseIT::selectOne,
+                "blackhole, 200 callers, maxTotal 10");
+        int total = reasons.values().stream().mapToInt(AtomicInteger::get).sum();
+        assertEquals(200, total);
+        assertTrue(reasons.get(Reason.OVERLOADED).get() >= 180, reasons.toString());
+        recovers("blackhole, 200 callers");
+    }
+
+    @Test
+    void breakerRefusesAtOnceAfterTheThreshold() throws Exception {
+        open(10, 5);
+        proxy.blackhole();
+        Map<Reason, AtomicInteger> reasons = concurrentCalls(20, GuardedDatabaseIT::selectOne,
+                "blackhole, 20 callers, breaker threshold 5");
+        assertEquals(20, reasons.values().stream().mapToInt(AtomicInteger::get).sum());
+        for (int i = 0; i < 5; i++) {
+            assertEquals(Reason.BREAKER_OPEN, unavailable("breaker open", GuardedDatabaseIT::selectOne));
+        }
+        assertTrue(latencies.worst("breaker open").compareTo(Duration.ofMillis(100)) < 0);
+        recovers("blackhole, breaker open");
+    }
+
+    private Map<Reason, AtomicInteger> concurrentCalls(int callers, SqlWork<?> work, String fault) throws Exception {
+        Map<Reason, AtomicInteger> reasons = new EnumMap<>(Reason.class);
+        for (Reason r : Reason.values()) {
+            reasons.put(r, new AtomicInteger());
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        try {
+            CountDownLatch together = new CountDownLatch(callers);
+            List<Future<Reason>> calls = new ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                calls.add(pool.submit(() -> {
+                    together.countDown();
+                    together.await();
+                    return unavailable(fault, work);
+                }));
+            }
+            for (Future<Reason> call : calls) {
+                reasons.get(call.get(BOUND.toMillis() * 2, TimeUnit.MILLISECONDS)).incrementAndGet();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return reasons;
+    }
+
+    @Test
+    void closeLeavesNoWorkerBlockedEvenMidCallOnADeadNetwork() throws Exception {
+        open(4, 100);
+        assertEquals(1, db.call(GuardedDatabaseIT::selectOne));
+        proxy.blackhole();
+        ExecutorService callers = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Reason>> calls = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                calls.add(callers.submit(() -> unavailable("blackhole, closed mid-call", sleep(0.1))));
+            }
+            Thread.sleep(300);
+            long start = System.nanoTime();
+            db.close();
+            latencies.record("close() with 4 calls stuck on a blackhole", Duration.ofNanos(System.nanoTime() - start));
+            assertEquals(Set.of(), threadsOf(poolName));
+            for (Future<Reason> call : calls) {
+                Reason reason = call.get(BOUND.toMillis(), TimeUnit.MILLISECONDS);
+                assertTrue(reason == Reason.TIMEOUT || reason == Reason.NOT_CONFIGURED, reason.name());
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        DatabaseUnavailableException closed = assertThrows(DatabaseUnavailableException.class,
+                () -> db.call(GuardedDatabaseIT::selectOne));
+        assertEquals(Reason.NOT_CONFIGURED, closed.reason());
+    }
+
+    @Test
+    void dbcpWaitTimeoutIsClassifiedAsPoolExhausted() throws Exception {
+        // GuardedDatabase never has more workers than connections, so this needs DBCP alone: one held connection
+        PoolSettings settings = new PoolSettings("exhaust", url, null, null, 1, MAX_WAIT, QUERY_TIMEOUT);
+        BasicDataSource pool = Pools.dbcp(settings);
+        try (Connection held = pool.getConnection()) {
+            assertEquals(1, selectOne(held));
+            long start = System.nanoTime();
+            SQLException waited = assertThrows(SQLException.class, pool::getConnection);
+            latencies.record("DBCP maxWait 500 ms (pool exhausted)", Duration.ofNanos(System.nanoTime() - start));
+            assertEquals(Reason.POOL_EXHAUSTED, FailureClassifier.unavailability(waited).orElseThrow());
+        } finally {
+            pool.close();
+        }
+    }
+}

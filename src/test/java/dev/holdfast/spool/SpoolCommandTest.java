@@ -1,0 +1,78 @@
+package dev.holdfast.spool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SpoolCommandTest {
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-26T21:00:00Z"), ZoneOffset.UTC);
+    private static final UUID ID = UUID.fromString("123e4567-e89b-12d3-a456-426614174000");
+
+    @TempDir
+    Path dir;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return new SpoolCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
+    }
+
+    private void spoolOne() throws Exception {
+        try (Journal journal = Journal.open(dir, 1 << 20, 1 << 16, CLOCK)) {
+            journal.append(ID, SpooledStatement.of("INSERT INTO notes (key, body) VALUES (?, ?)", "k", "secret body").encode());
+        }
+    }
+
+    @Test
+    void listsPendingStatementsWithoutValues() throws Exception {
+        spoolOne();
+        assertEquals(0, run("list", dir.toString()));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertEquals("1  " + ID + "  2026-11-26T21:00:00Z  2 params  INSERT INTO notes (key, body) VALUES (?, ?)\n"
+                + "1 pending, 0 dead letters\n", text);
+    }
+
+    @Test
+    void exportsPendingStatementsAsJsonLines() throws Exception {
+        spoolOne();
+        assertEquals(0, run("export", dir.toString()));
+        assertEquals("{\"sequence\":1,\"id\":\"" + ID + "\",\"appendedAt\":\"2026-11-26T21:00:00Z\",\"statement\":"
+                + "{\"sql\":\"INSERT INTO notes (key, body) VALUES (?, ?)\",\"params\":[{\"type\":\"string\",\"value\":\"k\"},"
+                + "{\"type\":\"string\",\"value\":\"secret body\"}]}}\n", out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void refusesAJournalTheApplicationHoldsOpen() throws Exception {
+        spoolOne();
+        try (Journal open = Journal.open(dir, 1 << 20, 1 << 16, CLOCK)) {
+            assertEquals(1, run("list", dir.toString()));
+            assertEquals("holdfast: journal " + dir + " is already open (in this or another process)\n",
+                    err.toString(StandardCharsets.UTF_8));
+            assertEquals(1, open.depth());
+        }
+    }
+
+    @Test
+    void printsUsageForUnknownCommandsAndMissingOptions() throws Exception {
+        assertEquals(1, run("frobnicate", dir.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("usage: SpoolCommand list"));
+        err.reset();
+        assertEquals(1, run("replay", dir.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("usage: SpoolCommand list"));
+        err.reset();
+        assertEquals(1, run("list", dir.resolve("missing").toString()));
+        assertEquals("holdfast: spool directory " + dir.resolve("missing") + " does not exist\n",
+                err.toString(StandardCharsets.UTF_8));
+    }
+}
