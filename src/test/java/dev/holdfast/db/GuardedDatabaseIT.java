@@ -34,6 +34,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 
 /**
  * GuardedDatabase against a real PostgreSQL behind a real TCP fault. maxWait 500 ms + queryTimeout 1 s: every
@@ -184,6 +189,33 @@ class GuardedDatabaseIT {
     }
 
     @Test
+    void logsOneWarningWhenTheDatabaseStopsAnsweringAndOneInfoWhenItIsBack() throws Exception {
+        Logger logger = (Logger) LoggerFactory.getLogger(GuardedDatabase.class);
+        ListAppender<ILoggingEvent> events = new ListAppender<>();
+        events.start();
+        logger.addAppender(events);
+        try {
+            open(2, 3);
+            assertEquals(1, db.call(GuardedDatabaseIT::selectOne));
+            proxy.refuse();
+            proxy.killAll();
+            for (int i = 0; i < 6; i++) {
+                unavailable("refused", GuardedDatabaseIT::selectOne);
+            }
+            recovers("refused");
+        } finally {
+            logger.detachAppender(events);
+        }
+        List<String> warnings = events.list.stream().filter(e -> e.getLevel() == Level.WARN)
+                .map(ILoggingEvent::getFormattedMessage).collect(Collectors.toList());
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).startsWith("holdfast: database [" + poolName + "] cannot answer: CONNECTION_FAILED"),
+                warnings.get(0));
+        assertTrue(events.list.stream().anyMatch(e -> e.getLevel() == Level.INFO
+                && e.getFormattedMessage().equals("holdfast: database [" + poolName + "] answers again")));
+    }
+
+    @Test
     void refusedAtStartupFailsFast() throws Exception {
         proxy.refuse();
         open(4, 5);
@@ -297,9 +329,11 @@ class GuardedDatabaseIT {
     void moreCallersThanConnectionsAreRefusedOrTimedOutNeverQueuedForever() throws Exception {
         open(2, 100);
         Map<Reason, AtomicInteger> reasons = concurrentCalls(12, sleep(3), "busy pool (12 callers, maxTotal 2)");
-        // 2 running and 2 queued time out; the other 8 are refused at once
+        // 2 run into the query timeout, 2 wait maxWait in the queue, the other 8 are refused at once
         assertEquals(8, reasons.get(Reason.OVERLOADED).get(), reasons.toString());
-        assertEquals(4, reasons.get(Reason.TIMEOUT).get(), reasons.toString());
+        assertEquals(2, reasons.get(Reason.POOL_EXHAUSTED).get(), reasons.toString());
+        assertEquals(2, reasons.get(Reason.TIMEOUT).get(), reasons.toString());
+        assertEquals(Breaker.State.CLOSED, db.snapshot().breakerState(), "busy is not down");
         recovers("busy pool");
     }
 
