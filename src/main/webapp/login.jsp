@@ -30,7 +30,7 @@
 <meta name="color-scheme" content="light dark">
 <meta name="referrer" content="same-origin">
 <meta name="robots" content="noindex">
-<title>Sign in · Holdfast</title>
+<title>Sign in &middot; Holdfast</title>
 <link rel="stylesheet" href="<%= ctx %>/static/holdfast.css">
 <script src="<%= ctx %>/static/login.js" defer></script>
 </head>

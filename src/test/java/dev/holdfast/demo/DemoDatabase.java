@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -18,9 +20,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +54,7 @@ public final class DemoDatabase implements ServletContainerInitializer {
             new String[] {"bob", "bob-demo-password", "user"});
 
     private EmbeddedPostgres postgres;
+    private Path dataDirectory;
 
     @Override
     public void onStartup(Set<Class<?>> classes, ServletContext context) {
@@ -85,9 +90,10 @@ public final class DemoDatabase implements ServletContainerInitializer {
         }
         try {
             postgres.close();
-            log.info("holdfast demo: embedded PostgreSQL stopped");
+            deleteRecursively(dataDirectory);
+            log.info("holdfast demo: embedded PostgreSQL stopped, {} deleted", dataDirectory);
         } catch (IOException e) {
-            log.warn("holdfast demo: embedded PostgreSQL did not stop cleanly", e);
+            log.warn("holdfast demo: embedded PostgreSQL did not stop cleanly; its data stays in {}", dataDirectory, e);
         } finally {
             postgres = null;
         }
@@ -95,7 +101,13 @@ public final class DemoDatabase implements ServletContainerInitializer {
 
     private void startDatabase(ServletContext context) throws IOException, SQLException {
         long started = System.nanoTime();
-        postgres = EmbeddedPostgres.builder().start();
+        // Our own data directory, deleted by us: the library's own clean-up needs commons-io classes that
+        // the plugin's class realm can no longer load once Maven is shutting down.
+        dataDirectory = Files.createTempDirectory("holdfast-demo-pg");
+        postgres = EmbeddedPostgres.builder()
+                .setDataDirectory(dataDirectory)
+                .setCleanDataDirectory(false)
+                .start();
         String url = postgres.getJdbcUrl("postgres", "postgres");
         try (Connection connection = DriverManager.getConnection(url, "postgres", "postgres")) {
             applySchema(connection);
@@ -106,6 +118,14 @@ public final class DemoDatabase implements ServletContainerInitializer {
         context.setInitParameter("holdfast.db.password", "postgres");
         log.info("holdfast demo: embedded PostgreSQL on port {} ready in {} ms", postgres.getPort(),
                 (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private static void deleteRecursively(Path directory) throws IOException {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(path);
+            }
+        }
     }
 
     private static void applySchema(Connection connection) throws IOException, SQLException {
