@@ -47,6 +47,8 @@ public final class DemoDatabase implements ServletContainerInitializer {
 
     private static final Logger log = LoggerFactory.getLogger("holdfast.demo");
     private static final String SCHEMA = "db/postgresql.sql";
+    /** The demo app's own table for the save page (CriticalWrites). */
+    private static final String DEMO_SCHEMA = "db/demo.sql";
 
     /** username, password, roles */
     private static final List<String[]> USERS = List.of(
@@ -110,7 +112,8 @@ public final class DemoDatabase implements ServletContainerInitializer {
                 .start();
         String url = postgres.getJdbcUrl("postgres", "postgres");
         try (Connection connection = DriverManager.getConnection(url, "postgres", "postgres")) {
-            applySchema(connection);
+            applySchema(connection, SCHEMA);
+            applySchema(connection, DEMO_SCHEMA);
             seedUsers(connection);
         }
         context.setInitParameter("holdfast.db.url", url);
@@ -128,11 +131,11 @@ public final class DemoDatabase implements ServletContainerInitializer {
         }
     }
 
-    private static void applySchema(Connection connection) throws IOException, SQLException {
+    private static void applySchema(Connection connection, String resource) throws IOException, SQLException {
         String sql;
-        try (InputStream in = DemoDatabase.class.getClassLoader().getResourceAsStream(SCHEMA)) {
+        try (InputStream in = DemoDatabase.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IOException("no " + SCHEMA + " on the class path");
+                throw new IOException("no " + resource + " on the class path");
             }
             sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
