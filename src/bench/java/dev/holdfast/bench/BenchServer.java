@@ -37,12 +37,14 @@ public final class BenchServer {
         }
         Path portFile = Path.of(args[0]);
         freshDatabase();
+        // own spool directories: the defaults under java.io.tmpdir may be held by another Holdfast on this machine
         Path spool = Files.createTempDirectory("holdfast-bench-spool");
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("holdfast.jwt.secret", "wrk-bench-secret-0123456789abcdefghijklmnop");
         parameters.put("holdfast.db.url", SERVER + DATABASE);
         parameters.put("holdfast.db.user", "postgres");
-        parameters.put("holdfast.audit.spool", spool.toString());
+        parameters.put("holdfast.audit.spool", spool.resolve("audit").toString());
+        parameters.put("holdfast.writes.spool", spool.resolve("writes").toString());
         EmbeddedJetty jetty = EmbeddedJetty.builder().war(Path.of("target/holdfast.war")).contextParameters(parameters).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
