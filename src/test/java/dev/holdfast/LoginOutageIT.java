@@ -168,6 +168,10 @@ class LoginOutageIT {
         assertEquals(200, answer.status(), answer.toString());
         assertEquals("database", answer.tier());
         http.assertAllAudited(url, Duration.ofSeconds(15));
+        // No connection leaks out of the pool through the fault: the server holds at most db.maxTotal sessions.
+        String sessions = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()";
+        assertTrue(LoginHarness.eventually(Duration.ofSeconds(10), () -> LoginHarness.count(url, sessions) <= 10),
+                () -> fault + ": server sessions of the pool " + LoginHarness.count(url, sessions));
     }
 
     @Test
