@@ -1,9 +1,9 @@
-<%@ page contentType="text/html; charset=UTF-8" pageEncoding="UTF-8" session="false" trimDirectiveWhitespaces="true" import="dev.holdfast.web.Html" %>
+<%@ page contentType="text/html; charset=UTF-8" pageEncoding="UTF-8" session="false" trimDirectiveWhitespaces="true" import="dev.holdfast.web.Html, dev.holdfast.web.SafeRedirects" %>
 <%
     String ctx = Html.escape(request.getContextPath());
     // Only a path inside this app is carried on; anything else is dropped, never echoed.
     String next = request.getParameter("next");
-    if (!Html.isLocalPath(next)) {
+    if (!SafeRedirects.isLocalPath(next)) {
         next = "";
     }
     // Fixed texts keyed by the code the login servlet sends; the parameter itself is never printed.
@@ -30,7 +30,7 @@
 <meta name="color-scheme" content="light dark">
 <meta name="referrer" content="same-origin">
 <meta name="robots" content="noindex">
-<title>Sign in · Holdfast</title>
+<title>Sign in &middot; Holdfast</title>
 <link rel="stylesheet" href="<%= ctx %>/static/holdfast.css">
 <script src="<%= ctx %>/static/login.js" defer></script>
 </head>

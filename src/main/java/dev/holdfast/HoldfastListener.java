@@ -8,7 +8,11 @@ import dev.holdfast.context.TokenSetup;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Clock;
+import java.util.Collections;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +68,25 @@ public final class HoldfastListener implements ServletContextListener {
         servletContext.removeAttribute(CriticalWrites.ATTRIBUTE);
         if (context instanceof HoldfastContext) {
             ((HoldfastContext) context).close();
+            deregisterOurJdbcDrivers();
             log.info("holdfast: stopped");
+        }
+    }
+
+    /**
+     * pgjdbc registers itself with {@link DriverManager} when loaded; a driver loaded by this application's
+     * class loader and left registered pins that loader after undeploy (Tomcat reports it as a leak).
+     */
+    private static void deregisterOurJdbcDrivers() {
+        ClassLoader ours = HoldfastListener.class.getClassLoader();
+        for (Driver driver : Collections.list(DriverManager.getDrivers())) {
+            if (driver.getClass().getClassLoader() == ours) {
+                try {
+                    DriverManager.deregisterDriver(driver);
+                } catch (SQLException e) {
+                    log.warn("holdfast: could not deregister JDBC driver {}: {}", driver.getClass().getName(), e.toString());
+                }
+            }
         }
     }
 }

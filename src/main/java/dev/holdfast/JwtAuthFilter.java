@@ -14,7 +14,6 @@ import dev.holdfast.web.BearerTokens;
 import dev.holdfast.web.Challenge;
 import dev.holdfast.web.PathPatterns;
 import dev.holdfast.web.SameOrigin;
-import dev.holdfast.web.TokenCookies;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -95,8 +94,7 @@ public final class JwtAuthFilter implements Filter {
         }
         requiredRoles = Collections.unmodifiableList(new ArrayList<>(
                 settings.find(Settings.FILTER_REQUIRE_ROLES).orElse(List.of())));
-        tokens = new BearerTokens(new TokenCookies(settings.get(Settings.COOKIE_NAME), settings.find(Settings.COOKIE_PATH),
-                TokenCookies.Secure.AUTO));
+        tokens = new BearerTokens(TokenSetup.cookies(settings));
         challenge = new Challenge(loginPage, mode(settings.get(Settings.FILTER_ON_FAILURE)));
         log.info("holdfast: filter [{}] protects requests except [{}]{}, onFailure={}, verifier {}", config.getFilterName(),
                 excluded, requiredRoles.isEmpty() ? "" : ", requireRoles=" + requiredRoles,

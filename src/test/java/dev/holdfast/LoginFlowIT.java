@@ -75,9 +75,17 @@ class LoginFlowIT {
         }
     }
 
+    /** Each test starts with the database answering and the breaker closed again (an outage test opens it). */
     @BeforeEach
-    void databaseAnswers() {
+    void databaseAnswers() throws Exception {
         proxy.pass();
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (!get("/auth/health").body().contains("\"status\":\"UP\"")) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the database did not come back: " + get("/auth/health").body());
+            }
+            Thread.sleep(100);
+        }
     }
 
     private static HttpResponse<String> post(String path, String contentType, String body, String... headers)

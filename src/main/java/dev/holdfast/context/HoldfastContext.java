@@ -74,8 +74,8 @@ public final class HoldfastContext implements AutoCloseable {
             revocations = new RevocationList(clock);
             TokenIssuer issuer = new TokenIssuer(keys, settings.get(Settings.JWT_ISSUER), settings.find(Settings.JWT_AUDIENCE), clock);
             verifier = TokenSetup.verifier(settings, keys, revocations, clock);
-            cookies = new TokenCookies(settings.get(Settings.COOKIE_NAME), settings.find(Settings.COOKIE_PATH),
-                    TokenCookies.Secure.valueOf(settings.get(Settings.COOKIE_SECURE).name()));
+            // cookie.secure true/false are TokenCookies.Secure ALWAYS/NEVER: valueOf(name()) threw at deploy
+            cookies = TokenSetup.cookies(settings);
 
             mainDatabase = track(mainDatabase(settings, clock));
             emergencyDatabase = settings.get(Settings.EMERGENCY_ENABLED)

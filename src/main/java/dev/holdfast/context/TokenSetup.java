@@ -5,6 +5,7 @@ import dev.holdfast.config.Settings;
 import dev.holdfast.token.Keys;
 import dev.holdfast.token.RevocationList;
 import dev.holdfast.token.TokenVerifier;
+import dev.holdfast.web.TokenCookies;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -79,6 +80,22 @@ public final class TokenSetup {
         }
         return new TokenVerifier(keys, settings.get(Settings.JWT_ISSUER), settings.find(Settings.JWT_AUDIENCE),
                 maxTtl, settings.get(Settings.JWT_CLOCK_SKEW), revocations, clock);
+    }
+
+    /** The token cookie as {@code cookie.name}, {@code cookie.path} (default: the context path) and {@code cookie.secure} say. */
+    public static TokenCookies cookies(Settings settings) {
+        TokenCookies.Secure secure;
+        switch (settings.get(Settings.COOKIE_SECURE)) {
+            case TRUE:
+                secure = TokenCookies.Secure.ALWAYS;
+                break;
+            case FALSE:
+                secure = TokenCookies.Secure.NEVER;
+                break;
+            default:
+                secure = TokenCookies.Secure.AUTO;
+        }
+        return new TokenCookies(settings.get(Settings.COOKIE_NAME), settings.find(Settings.COOKIE_PATH), secure);
     }
 
     private static ConfigException problem(String key, String value, IllegalArgumentException e) {

@@ -55,7 +55,8 @@ public final class CredentialTier implements AutoCloseable {
     private final AtomicLong misses = new AtomicLong();
 
     /**
-     * @param ttl          how long after the database confirmed a user the entry may be used (positive)
+     * @param ttl          how long after the database confirmed a user the entry may be used; zero turns the tier
+     *                     off (nothing is remembered, nothing found)
      * @param maxEntries   heap entries (at least 1)
      * @param cacheDir     a directory for the persistent disk tier, or empty for memory only
      * @param integrityKey at least 32 bytes; the same key must be given after a restart to read the disk tier
@@ -64,8 +65,8 @@ public final class CredentialTier implements AutoCloseable {
      */
     public CredentialTier(Duration ttl, int maxEntries, Optional<Path> cacheDir, byte[] integrityKey, Clock clock) {
         Objects.requireNonNull(ttl, "ttl");
-        if (ttl.isNegative() || ttl.isZero()) {
-            throw new IllegalArgumentException("ttl must be positive: " + ttl);
+        if (ttl.isNegative()) {
+            throw new IllegalArgumentException("ttl must not be negative: " + ttl);
         }
         if (maxEntries < 1) {
             throw new IllegalArgumentException("maxEntries must be at least 1: " + maxEntries);
@@ -104,8 +105,12 @@ public final class CredentialTier implements AutoCloseable {
         }
         this.manager = built;
         this.cache = built.getCache(ALIAS, String.class, byte[].class);
-        log.info("holdfast: credential tier ttl={} maxEntries={} {}", ttl, maxEntries,
-                cacheDir.map(d -> "on disk in [" + d + "]").orElse("in memory only"));
+        if (ttl.isZero()) {
+            log.info("holdfast: credential tier off (cache.ttl=PT0S): logins fail with 503 while the database is down");
+        } else {
+            log.info("holdfast: credential tier ttl={} maxEntries={} {}", ttl, maxEntries,
+                    cacheDir.map(d -> "on disk in [" + d + "]").orElse("in memory only"));
+        }
     }
 
     private static void requireUsableDirectory(Path dir) {
@@ -117,7 +122,7 @@ public final class CredentialTier implements AutoCloseable {
     /** Keeps a copy of a credential the database just verified (a disabled one is forgotten instead). */
     public void remember(StoredCredential credential) {
         Objects.requireNonNull(credential, "credential");
-        if (!credential.enabled()) {
+        if (ttl.isZero() || !credential.enabled()) {
             forget(credential.username());
             return;
         }

@@ -125,9 +125,17 @@ public final class Breaker {
 
     /** Whether a call would be let through now (no state change). */
     public synchronized boolean allowsCalls() {
-        return state == State.CLOSED
-                || (state == State.OPEN && !clock.instant().isBefore(openedAt.plus(openFor)))
-                || (state == State.HALF_OPEN && probeStartedAt == null);
+        Instant now = clock.instant();
+        switch (state) {
+            case CLOSED:
+                return true;
+            case OPEN:
+                return !now.isBefore(openedAt.plus(openFor));
+            case HALF_OPEN:
+                return probeStartedAt == null || !now.isBefore(probeStartedAt.plus(openFor));
+            default:
+                throw new AssertionError(state);
+        }
     }
 
     private void moveTo(State next, String why) {

@@ -13,6 +13,9 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -36,8 +39,10 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>breaker open: {@link Reason#BREAKER_OPEN} at once;</li>
- *   <li>executor and its queue full ({@code maxTotal} running, {@code maxTotal} queued): {@link Reason#OVERLOADED}
- *       at once, so a dead database never holds more than that many request threads;</li>
+ *   <li>executor and its queue full ({@code maxTotal} running, {@value #QUEUED_PER_CONNECTION} x {@code maxTotal}
+ *       queued): {@link Reason#OVERLOADED} at once, so a dead database never holds more request threads than that,
+ *       and the queued ones for {@code maxWait} at most;</li>
+ *   <li>no worker (= connection) free within {@code maxWait}: {@link Reason#POOL_EXHAUSTED};</li>
  *   <li>deadline passed: {@link Reason#TIMEOUT}; the call is cancelled and its worker thread, still bounded by the
  *       driver's socket and login timeouts, frees itself;</li>
  *   <li>connection failures and fatal SQLStates: {@link Reason#CONNECTION_FAILED}; the query timeout (57014):
@@ -54,12 +59,19 @@ import org.slf4j.LoggerFactory;
 public final class GuardedDatabase implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GuardedDatabase.class);
     private static final Executor DIRECT = Runnable::run;
+    /**
+     * Calls that may wait for a connection, per connection. A queued call waits {@code maxWait} at most, so a deep
+     * queue costs little when the database is dead; a shallow one would refuse a burst of logins that a healthy
+     * database serves within milliseconds (50 at once against 10 connections of 5 ms queries).
+     */
+    static final int QUEUED_PER_CONNECTION = 4;
 
     private final String name;
     private final DataSource dataSource;
     private final Optional<BasicDataSource> ownPool;
     private final Optional<Duration> networkTimeout;
     private final int maxTotal;
+    private final Duration maxWait;
     private final Duration deadline;
     private final Breaker breaker;
     private final Clock clock;
@@ -72,17 +84,19 @@ public final class GuardedDatabase implements AutoCloseable {
     private volatile Instant lastFailureAt;
 
     private GuardedDatabase(String name, DataSource dataSource, Optional<BasicDataSource> ownPool,
-            Optional<Duration> networkTimeout, int maxTotal, Duration deadline, Breaker breaker, Clock clock) {
+            Optional<Duration> networkTimeout, int maxTotal, Duration maxWait, Duration deadline, Breaker breaker,
+            Clock clock) {
         this.name = name;
         this.dataSource = dataSource;
         this.ownPool = ownPool;
         this.networkTimeout = networkTimeout;
         this.maxTotal = maxTotal;
+        this.maxWait = maxWait;
         this.deadline = deadline;
         this.breaker = breaker;
         this.clock = clock;
         this.executor = new ThreadPoolExecutor(maxTotal, maxTotal, 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(maxTotal), threadsNamed("holdfast-db-" + name + "-"),
+                new ArrayBlockingQueue<>(QUEUED_PER_CONNECTION * maxTotal), threadsNamed("holdfast-db-" + name + "-"),
                 new ThreadPoolExecutor.AbortPolicy());
         executor.allowCoreThreadTimeOut(true);
     }
@@ -105,7 +119,7 @@ public final class GuardedDatabase implements AutoCloseable {
         BasicDataSource pool = Pools.dbcp(settings);
         log.info("holdfast: database [{}] pool {}", settings.name(), settings);
         return new GuardedDatabase(settings.name(), pool, Optional.of(pool), Optional.empty(), settings.maxTotal(),
-                settings.deadline(), breaker, clock);
+                settings.maxWait(), settings.deadline(), breaker, clock);
     }
 
     /**
@@ -131,7 +145,7 @@ public final class GuardedDatabase implements AutoCloseable {
         log.info("holdfast: database [{}] uses the container's DataSource; maxTotal={}, maxWait={}, queryTimeout={}",
                 name, maxTotal, maxWait, queryTimeout);
         return new GuardedDatabase(name, dataSource, Optional.empty(), Optional.of(network), maxTotal,
-                maxWait.plus(queryTimeout), breaker, clock);
+                maxWait, maxWait.plus(queryTimeout), breaker, clock);
     }
 
     /**
@@ -150,15 +164,24 @@ public final class GuardedDatabase implements AutoCloseable {
         if (!breaker.tryAcquire()) {
             throw new DatabaseUnavailableException(Reason.BREAKER_OPEN);
         }
+        long start = System.nanoTime();
+        Call<T> call = new Call<>(work);
         Future<T> future;
         try {
-            future = executor.submit(() -> runOnConnection(work));
+            future = executor.submit(call);
         } catch (RejectedExecutionException e) {
             breaker.onNeutral();
-            throw unavailable(Reason.OVERLOADED, e);
+            throw closed ? new DatabaseUnavailableException(Reason.NOT_CONFIGURED, e)
+                    : unavailable(Reason.OVERLOADED, e);
         }
         try {
-            T result = future.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+            if (!call.awaitStart(maxWait) && call.abandonIfQueued()) {
+                executor.remove((Runnable) future); // free its queue slot now
+                breaker.onNeutral();
+                throw unavailable(Reason.POOL_EXHAUSTED, null);
+            }
+            long left = deadline.toNanos() - (System.nanoTime() - start);
+            T result = future.get(Math.max(0, left), TimeUnit.NANOSECONDS);
             answered();
             return result;
         } catch (TimeoutException e) {
@@ -166,6 +189,7 @@ public final class GuardedDatabase implements AutoCloseable {
             breaker.onFailure();
             throw unavailable(Reason.TIMEOUT, e);
         } catch (InterruptedException e) {
+            call.abandonIfQueued();
             abandon(future);
             breaker.onNeutral();
             Thread.currentThread().interrupt();
@@ -177,6 +201,42 @@ public final class GuardedDatabase implements AutoCloseable {
                 throw new DatabaseUnavailableException(Reason.NOT_CONFIGURED, e.getCause());
             }
             throw rethrown(e.getCause());
+        }
+    }
+
+    /**
+     * One call on its way through the executor. It waits at most {@code maxWait} for a worker (with as many workers
+     * as connections, a worker is a connection): if none is free by then the caller abandons it (pool exhausted,
+     * nothing learned about the database) and a worker that reaches it later skips it.
+     */
+    private final class Call<T> implements Callable<T> {
+        private static final int QUEUED = 0;
+        private static final int RUNNING = 1;
+        private static final int ABANDONED = 2;
+        private final SqlWork<T> work;
+        private final AtomicInteger state = new AtomicInteger(QUEUED);
+        private final CountDownLatch started = new CountDownLatch(1);
+
+        Call(SqlWork<T> work) {
+            this.work = work;
+        }
+
+        @Override
+        public T call() throws SQLException {
+            if (!state.compareAndSet(QUEUED, RUNNING)) {
+                throw new CancellationException("abandoned while queued");
+            }
+            started.countDown();
+            return runOnConnection(work);
+        }
+
+        boolean awaitStart(Duration timeout) throws InterruptedException {
+            return started.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
+
+        /** True when the call had not started and now never will. */
+        boolean abandonIfQueued() {
+            return state.compareAndSet(QUEUED, ABANDONED);
         }
     }
 
@@ -210,9 +270,18 @@ public final class GuardedDatabase implements AutoCloseable {
         try {
             return work.run(connection);
         } finally {
+            restoreNetworkTimeout(connection, previous);
+        }
+    }
+
+    /** Gives the container its connection back as it lent it; a failure here must not hide the call's outcome. */
+    private void restoreNetworkTimeout(Connection connection, int previous) {
+        try {
             if (!connection.isClosed()) {
                 connection.setNetworkTimeout(DIRECT, previous);
             }
+        } catch (SQLException e) {
+            log.debug("holdfast: database [{}]: network timeout not restored on a failing connection", name, e);
         }
     }
 
@@ -345,9 +414,9 @@ public final class GuardedDatabase implements AutoCloseable {
         log.info("holdfast: database [{}] closed", name);
     }
 
-    /** Live worker threads, for tests and health. */
-    int workerThreads() {
-        return executor.getPoolSize();
+    /** Worker threads running a call now (some may be calls their callers gave up on). */
+    int busyWorkers() {
+        return executor.getActiveCount();
     }
 
     private static ThreadFactory threadsNamed(String prefix) {

@@ -71,8 +71,10 @@ public final class LoginService {
 
     private LoginOutcome fromDatabase(String username, char[] password, String client, Optional<StoredCredential> stored) {
         if (stored.isEmpty() || !stored.get().enabled()) {
-            // The database is the authority: a user it no longer knows or has disabled leaves the tier now.
+            // The database is the authority: a user it no longer knows or has disabled leaves the tier now,
+            // under the name typed and (with a case-insensitive sql.user) the name the database holds.
             cache.forget(username);
+            stored.ifPresent(disabled -> cache.forget(disabled.username()));
             passwords.burnEquivalentWork(password);
             throttle.recordFailure(username, client);
             return LoginOutcome.invalidCredentials();

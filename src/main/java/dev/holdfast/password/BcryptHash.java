@@ -14,6 +14,12 @@ import java.util.regex.Pattern;
  * is hashed as UTF-8; like every bcrypt, only its first 72 bytes count. {@code $2x$} (crypt_blowfish's
  * compatibility mode for its old sign-extension bug) and the prefix-less {@code $2$} are not read.
  *
+ * <p>All three prefixes are computed as {@code $2b$}. For a UTF-8 password they are the same function
+ * everywhere (OpenBSD, crypt_blowfish, jBCrypt/Spring, pyca): crypt_blowfish's {@code $2a$} countermeasure
+ * only fires when a {@code 0xFF} byte precedes a high byte, and UTF-8 has no {@code 0xFF}. password4j 1.8.4
+ * fires that countermeasure for almost any non-ASCII {@code $2a$} password (it never computes the
+ * sign-extended words it compares against), so its {@code $2a$} would refuse such users.
+ *
  * <p>Bound: cost 4 to {@value #MAX_COST}. Each step doubles the work; here (2 cores, busy) cost 12 took
  * 260-290 ms and cost {@value #MAX_COST} 1.3-2.0 s, so a stored cost of 31 (days) never runs.
  */
@@ -25,7 +31,7 @@ final class BcryptHash implements HashFamily {
     static final int MAX_PASSWORD_BYTES = 72;
 
     private static final Pattern FORMAT =
-            Pattern.compile("\\$2([aby])\\$([0-9]{2})\\$[./A-Za-z0-9]{22}([./A-Za-z0-9]{31})");
+            Pattern.compile("\\$2[aby]\\$([0-9]{2})\\$[./A-Za-z0-9]{22}([./A-Za-z0-9]{31})");
     /** {@code $2b$12$} plus 22 characters of salt. */
     private static final int SALT_END = 29;
 
@@ -45,20 +51,19 @@ final class BcryptHash implements HashFamily {
         if (!m.matches()) {
             return Verdict.malformed("not $2?$NN$ followed by 53 characters of bcrypt base64");
         }
-        int cost = Integer.parseInt(m.group(2));
+        int cost = Integer.parseInt(m.group(1));
         if (cost < MIN_COST) {
             return Verdict.malformed("cost " + cost + " is under " + MIN_COST);
         }
         if (cost > MAX_COST) {
             return Verdict.overBound("cost " + cost + " is over the bound of " + MAX_COST);
         }
-        Bcrypt minor = Bcrypt.valueOf(m.group(1).charAt(0));
-        byte[] saltPrefix = storedHash.substring(0, SALT_END).getBytes(StandardCharsets.US_ASCII);
-        String computed = BcryptFunction.getInstance(minor, cost).hash(passwordUtf8, saltPrefix).getResult();
+        byte[] saltPrefix = ("$2b$" + storedHash.substring(4, SALT_END)).getBytes(StandardCharsets.US_ASCII);
+        String computed = BcryptFunction.getInstance(Bcrypt.B, cost).hash(passwordUtf8, saltPrefix).getResult();
         // Compare the checksums only: a salt whose last character carries non-zero padding bits decodes to
         // the same bytes but is re-encoded canonically, and the salt is public anyway.
         return Verdict.of(MessageDigest.isEqual(
-                checksum(computed), m.group(3).getBytes(StandardCharsets.US_ASCII)));
+                checksum(computed), m.group(2).getBytes(StandardCharsets.US_ASCII)));
     }
 
     /** A new {@code $2b$} hash with a fresh random salt. */

@@ -27,14 +27,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * Django's {@code pbkdf2_sha256$} ({@link DjangoPbkdf2Hash}). Anything else (null, empty, plain text, md5,
  * {@code $2x$}, malformed fields, work factors over the bounds each class documents) never matches and
  * never throws. A password that is not valid UTF-16 (a lone surrogate) never matches either: every family
- * hashes UTF-8 and there is no honest encoding of it.
+ * hashes UTF-8 and there is no honest encoding of it. A stored hash that cannot be verified still costs one
+ * default-format verify, so that a broken row does not show in the time a login takes.
  *
  * <p>Logging: the first hash of a kind that never matches (no format, malformed, over a bound) is a WARN
  * naming the family and the reason, never the hash; repeats are DEBUG.
  *
  * <p>New hashes are bcrypt {@code $2b$} cost {@value #DEFAULT_BCRYPT_COST}. Measured here (2 cores, one
- * verify, JDK 17, other builds running): bcrypt cost 12 took 263-390 ms, Argon2id with OWASP's
- * m=19 MiB,t=2,p=1 took 115-260 ms. Argon2id would cost less CPU, but password4j's pure-Java Argon2
+ * verify, JDK 17, other builds running): bcrypt cost 12 took 260-390 ms, Argon2id with OWASP's
+ * m=19 MiB,t=2,p=1 took 40-260 ms. Argon2id would cost less CPU, but password4j's pure-Java Argon2
  * allocates 19 MiB per verify (ten concurrent logins churn 190 MiB) and keeps m KiB plus a thread pool per
  * parameter set for the life of the JVM; bcrypt works in 4 KiB, every stack can verify it, and cost 12
  * is OWASP's floor of 10 plus two doublings (about 3 verifies a second per core here). The price is
@@ -49,14 +50,21 @@ public final class PasswordVerifier {
     private final BcryptHash bcrypt = new BcryptHash();
     private final List<HashFamily> families =
             List.of(bcrypt, new Argon2Hash(), new Pbkdf2Hash(), new DjangoPbkdf2Hash());
+    private final int bcryptCost;
     /** A default-format hash of a random password, for {@link #burnEquivalentWork}. */
     private final String dummyHash;
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     public PasswordVerifier() {
+        this(DEFAULT_BCRYPT_COST);
+    }
+
+    /** With another bcrypt cost for new hashes and the burn; tests use 4 to stay quick. */
+    PasswordVerifier(int bcryptCost) {
+        this.bcryptCost = bcryptCost;
         byte[] random = new byte[24];
         new SecureRandom().nextBytes(random);
-        this.dummyHash = bcrypt.hash(random, DEFAULT_BCRYPT_COST);
+        this.dummyHash = bcrypt.hash(random, bcryptCost);
         Arrays.fill(random, (byte) 0);
     }
 
@@ -68,15 +76,22 @@ public final class PasswordVerifier {
         Objects.requireNonNull(password, "password");
         if (storedHash == null || storedHash.isEmpty()) {
             log.debug("no stored password hash: never matches");
+            burnEquivalentWork(password);
             return false;
         }
         Optional<HashFamily> family = familyOf(storedHash);
         if (family.isEmpty()) {
             report("unknown", Verdict.malformed("no supported prefix ($2a$, $2b$, $2y$, $argon2id$, $argon2i$, "
                     + "$argon2d$, $pbkdf2-sha256$, $pbkdf2-sha512$, pbkdf2_sha256$)"));
+            burnEquivalentWork(password);
             return false;
         }
-        return verify(family.get(), password, storedHash);
+        Verdict verdict = verify(family.get(), password, storedHash);
+        if (verdict.kind() == Verdict.Kind.MALFORMED || verdict.kind() == Verdict.Kind.OVER_BOUND) {
+            report(family.get().name(), verdict);
+            burnEquivalentWork(password);
+        }
+        return verdict.kind() == Verdict.Kind.MATCH;
     }
 
     /**
@@ -102,7 +117,7 @@ public final class PasswordVerifier {
             throw new IllegalArgumentException("password is not valid UTF-16 (a lone surrogate)");
         }
         try {
-            return bcrypt.hash(utf8.get(), DEFAULT_BCRYPT_COST);
+            return bcrypt.hash(utf8.get(), bcryptCost);
         } finally {
             Arrays.fill(utf8.get(), (byte) 0);
         }
@@ -118,18 +133,14 @@ public final class PasswordVerifier {
         return families.stream().filter(f -> f.claims(storedHash)).findFirst();
     }
 
-    private boolean verify(HashFamily family, char[] password, String storedHash) {
+    private static Verdict verify(HashFamily family, char[] password, String storedHash) {
         Optional<byte[]> utf8 = utf8(password);
         if (utf8.isEmpty()) {
             log.debug("password is not valid UTF-16: never matches");
-            return false;
+            return Verdict.MISMATCH;
         }
         try {
-            Verdict verdict = family.verify(password, utf8.get(), storedHash);
-            if (verdict.kind() == Verdict.Kind.MALFORMED || verdict.kind() == Verdict.Kind.OVER_BOUND) {
-                report(family.name(), verdict);
-            }
-            return verdict.kind() == Verdict.Kind.MATCH;
+            return family.verify(password, utf8.get(), storedHash);
         } finally {
             Arrays.fill(utf8.get(), (byte) 0);
         }

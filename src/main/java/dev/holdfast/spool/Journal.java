@@ -302,6 +302,9 @@ public final class Journal implements AutoCloseable {
                         + maxBytes + " bytes hold " + pending + " records not yet accepted by the database"
                         + (oldestPending == null ? "" : ", the oldest appended at " + oldestPending));
             }
+            if (active != null && !activeChannel.isOpen()) {
+                reopenActive();
+            }
             if (active == null || (active.size + size > segmentBytes && active.records > 0)) {
                 startSegment();
             }
@@ -341,16 +344,34 @@ public final class Journal implements AutoCloseable {
         }
     }
 
+    /**
+     * An appending thread that was interrupted closed the channel (NIO closes an interruptible channel on
+     * interrupt). That append failed and said so; open the segment again, dropping whatever it half wrote.
+     */
+    private void reopenActive() throws IOException {
+        activeChannel = FileChannel.open(active.path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        activeChannel.truncate(active.size);
+        activeChannel.force(true);
+        log.info("journal {}: reopened {} after an interrupted append", directory, active.path.getFileName());
+    }
+
     private void startSegment() throws IOException {
-        if (activeChannel != null) {
-            activeChannel.close();
-            activeChannel = null;
-        }
         Segment segment = new Segment(nextSequence,
                 directory.resolve(String.format("segment-%020d.log", nextSequence)));
-        activeChannel = FileChannel.open(segment.path, StandardOpenOption.CREATE_NEW,
+        // Open the new segment before letting go of the old one: a failure here leaves the journal as it was.
+        FileChannel channel = FileChannel.open(segment.path, StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.READ, StandardOpenOption.WRITE);
-        forceDirectory();
+        try {
+            forceDirectory();
+        } catch (IOException e) {
+            channel.close();
+            Files.deleteIfExists(segment.path);
+            throw e;
+        }
+        if (activeChannel != null) {
+            activeChannel.close();
+        }
+        activeChannel = channel;
         segments.put(segment.firstSequence, segment);
         active = segment;
         if (cursorSegment == null) {

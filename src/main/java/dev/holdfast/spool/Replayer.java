@@ -150,12 +150,9 @@ public final class Replayer implements AutoCloseable {
 
     /** Applies pending records until none are left (true) or the database cannot answer (false). */
     private boolean drain() throws IOException {
-        long startedWith = journal.depth();
-        long before = applied.get();
         while (!isClosed()) {
             List<JournalRecord> batch = journal.readPending(BATCH);
             if (batch.isEmpty()) {
-                resumed(before, startedWith);
                 return true;
             }
             long done = 0;
@@ -167,6 +164,11 @@ public final class Replayer implements AutoCloseable {
                     apply.apply(record);
                     applied.incrementAndGet();
                     done = record.sequence();
+                    if (waitingFor != null) {
+                        waitingFor = null;
+                        log.info("spool {}: database answers again; replaying {} pending records", name,
+                                journal.depth());
+                    }
                 } catch (DatabaseUnavailableException e) {
                     journal.acknowledge(done);
                     if (waitingFor == null) {
@@ -186,14 +188,6 @@ public final class Replayer implements AutoCloseable {
             journal.acknowledge(done);
         }
         return true;
-    }
-
-    private void resumed(long appliedBefore, long startedWith) {
-        if (waitingFor != null) {
-            log.info("spool {}: database answers again; replayed {} of {} pending records",
-                    name, applied.get() - appliedBefore, startedWith);
-            waitingFor = null;
-        }
     }
 
     private boolean isClosed() {

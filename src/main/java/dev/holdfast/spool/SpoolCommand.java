@@ -141,6 +141,7 @@ public final class SpoolCommand {
             return usage();
         }
         properties.putIfAbsent("connectTimeout", "5");
+        properties.putIfAbsent("loginTimeout", "10");
         properties.putIfAbsent("socketTimeout", "30");
         long applied = 0;
         long already = 0;

@@ -179,9 +179,14 @@ public final class Keys {
             if (kid == null || kid.isEmpty()) {
                 kid = jwk.calculateBase64urlEncodedThumbprint(HashUtil.SHA_256);
             }
+            if (kid.length() > TokenVerifier.MAX_KID_CHARS) {
+                throw new IllegalArgumentException(where + " has a kid of " + kid.length() + " characters; at most "
+                        + TokenVerifier.MAX_KID_CHARS + " are accepted");
+            }
             if (byKid.containsKey(kid)) {
                 throw new IllegalArgumentException(where + " repeats kid [" + kid + "]; every key needs its own kid");
             }
+            checkPair(pjwk, algorithm, where);
             byKid.put(kid, new VerificationKey(kid, algorithm, pjwk.getPublicKey()));
             published.add(publicCopy(pjwk, kid, algorithm));
         }
@@ -337,6 +342,28 @@ public final class Keys {
             return AlgorithmIdentifiers.EDDSA;
         }
         throw new IllegalArgumentException(where + " has unsupported key type [" + jwk.getKeyType() + "]");
+    }
+
+    /** Signs and verifies once, so a private key that does not match its public half fails at deploy, not per login. */
+    private static void checkPair(PublicJsonWebKey jwk, String algorithm, String where) {
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload("holdfast key check");
+        jws.setAlgorithmHeaderValue(algorithm);
+        jws.setKey(jwk.getPrivateKey());
+        boolean verified;
+        try {
+            String compact = jws.getCompactSerialization();
+            JsonWebSignature check = new JsonWebSignature();
+            check.setCompactSerialization(compact);
+            check.setKey(jwk.getPublicKey());
+            verified = check.verifySignature();
+        } catch (JoseException e) {
+            throw new IllegalArgumentException(where + " cannot sign with " + algorithm + " on this JVM ("
+                    + e.getClass().getSimpleName() + ")", e);
+        }
+        if (!verified) {
+            throw new IllegalArgumentException(where + " has a private key that does not match its public key");
+        }
     }
 
     private static JsonWebKey publicCopy(PublicJsonWebKey jwk, String kid, String algorithm) {

@@ -51,7 +51,9 @@ import org.jose4j.lang.UnresolvableKeyException;
  * base64url alphabet (canonical, no padding), a small header holding only {@code alg}, {@code kid} and
  * {@code typ} (so {@code jwk}, {@code jku}, {@code x5u}, {@code x5c}, {@code cty}, {@code crit} are refused),
  * an algorithm from the permit list that matches the named key, the signature length for that algorithm and,
- * for HMAC, the MAC itself (constant time). Only then does jose4j verify again and check the claims.
+ * for HMAC, the MAC itself (constant time), and the nesting depth of the claims (at most {@value #MAX_JSON_DEPTH}),
+ * because jose4j parses the claims before it checks an asymmetric signature. Only then does jose4j verify
+ * again and check the claims.
  *
  * <p>jose4j's own time checks read the system clock, so they are replaced by one validator that reads the
  * injected {@link Clock}: {@code exp} is required and in the future (with skew) and no further ahead than
@@ -67,6 +69,8 @@ public final class TokenVerifier {
     /** Longest encoded header accepted; ours is about 100 characters, and 2 KiB of JSON parses in microseconds. */
     static final int MAX_HEADER_CHARS = 2048;
     static final int MAX_KID_CHARS = 128;
+    /** Deepest JSON nesting accepted in the claims; ours is 2 (the roles array), deep nesting is an attack. */
+    static final int MAX_JSON_DEPTH = 8;
 
     private static final Set<String> KEY_HEADERS = Set.of("jwk", "jku", "x5u", "x5c", "x5t", "x5t#S256");
     private static final Set<String> KNOWN_HEADERS = Set.of("alg", "kid", "typ");
@@ -213,7 +217,12 @@ public final class TokenVerifier {
             return Optional.of(Rejection.BAD_SIGNATURE);
         }
         Optional<byte[]> signature = decodeCanonical(signaturePart);
-        if (signature.isEmpty() || decodeCanonical(payloadPart).isEmpty()) {
+        Optional<byte[]> payload = decodeCanonical(payloadPart);
+        if (signature.isEmpty() || payload.isEmpty()) {
+            return Optional.of(Rejection.MALFORMED);
+        }
+        // jose4j parses the claims before it checks an asymmetric signature: bound their shape first
+        if (nestingDepth(payload.get()) > MAX_JSON_DEPTH) {
             return Optional.of(Rejection.MALFORMED);
         }
         if (keys.isLocal()) {
@@ -402,6 +411,31 @@ public final class TokenVerifier {
             return Optional.empty();
         }
         return Keys.base64url(bytes).equals(part) ? Optional.of(bytes) : Optional.empty();
+    }
+
+    /** The deepest nesting of objects and arrays, ignoring brackets inside strings; one pass, no parsing. */
+    static int nestingDepth(byte[] json) {
+        int depth = 0;
+        int deepest = 0;
+        boolean inString = false;
+        for (int i = 0; i < json.length; i++) {
+            byte b = json[i];
+            if (inString) {
+                if (b == '\\') {
+                    i++; // skip the escaped character (multi-byte UTF-8 never contains '"' or '\\')
+                } else if (b == '"') {
+                    inString = false;
+                }
+            } else if (b == '"') {
+                inString = true;
+            } else if (b == '{' || b == '[') {
+                depth++;
+                deepest = Math.max(deepest, depth);
+            } else if (b == '}' || b == ']') {
+                depth--;
+            }
+        }
+        return deepest;
     }
 
     private static boolean isBase64url(char c) {

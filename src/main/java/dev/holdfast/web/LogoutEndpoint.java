@@ -53,7 +53,8 @@ public final class LogoutEndpoint {
         JsonReplies.noStore(response);
         if (Challenge.isBrowser(request)) {
             response.setStatus(HttpServletResponse.SC_SEE_OTHER);
-            response.setHeader("Location", request.getContextPath() + loginPage);
+            // The login page says "You have signed out" for this marker.
+            response.setHeader("Location", request.getContextPath() + loginPage + (loginPage.contains("?") ? "&" : "?") + "logged_out");
         } else {
             response.setStatus(HttpServletResponse.SC_NO_CONTENT);
         }

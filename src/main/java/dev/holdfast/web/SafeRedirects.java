@@ -23,7 +23,8 @@ public final class SafeRedirects {
 
     /** Whether {@code next} is a local path such as {@code /orders?id=7}. Null is not. */
     public static boolean isLocalPath(String next) {
-        if (next == null || next.isEmpty() || next.length() > MAX_LENGTH) {
+        if (next == null || next.isEmpty() || next.length() > MAX_LENGTH || next.chars().anyMatch(Character::isWhitespace)) {
+            // A raw space has no place in a Location header; %20 is how a path carries one.
             return false;
         }
         String current = next;
@@ -53,7 +54,7 @@ public final class SafeRedirects {
             return false;
         }
         // Browsers drop tabs and newlines anywhere in a URL ("/\t/host" becomes "//host"), so control
-        // characters are refused; an inner space is kept by them and harmless.
+        // characters are refused; an encoded space (%20) is harmless.
         for (int i = 0; i < path.length(); i++) {
             char c = path.charAt(i);
             if (c < 0x20 || c == 0x7f || c == '\\' || Character.isISOControl(c)

@@ -110,7 +110,9 @@ class AuditLogIT {
             audit.record(AuditEvent.of(AT.plusSeconds(i), "user " + i + "\nforged=1", "success", "cache", "10.0.0.2"));
             worstNanos = Math.max(worstNanos, System.nanoTime() - started);
         }
-        assertTrue(worstNanos < Duration.ofMillis(100).toNanos(), "worst record() " + worstNanos / 1_000_000 + " ms");
+        // Waiting on the blackholed database would take its whole deadline (1.5 s); an fsync spike on a busy
+        // machine can take a hundred milliseconds or so.
+        assertTrue(worstNanos < Duration.ofMillis(500).toNanos(), "worst record() " + worstNanos / 1_000_000 + " ms");
         assertEquals(1, rows().size());
 
         proxy.refuse();

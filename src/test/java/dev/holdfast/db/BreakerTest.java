@@ -117,7 +117,9 @@ class BreakerTest {
         fail(3);
         clock.advance(Duration.ofSeconds(5));
         assertTrue(breaker.tryAcquire());
+        assertFalse(breaker.allowsCalls());
         clock.advance(Duration.ofSeconds(5));
+        assertTrue(breaker.allowsCalls());
         assertTrue(breaker.tryAcquire(), "a new probe after openFor");
     }
 

@@ -34,6 +34,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 
 /**
  * GuardedDatabase against a real PostgreSQL behind a real TCP fault. maxWait 500 ms + queryTimeout 1 s: every
@@ -41,11 +46,15 @@ import org.junit.jupiter.api.Test;
  * against hangs, not a speed test). The worst latencies are written to target/fault-latencies/.
  */
 class GuardedDatabaseIT {
-    private static final Duration MAX_WAIT = Duration.ofMillis(500);
-    private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(1);
+    // short by default so the suite is quick; -Dholdfast.it.maxWait=PT1S -Dholdfast.it.queryTimeout=PT2S
+    // measures the shipped defaults
+    private static final Duration MAX_WAIT = Duration.parse(System.getProperty("holdfast.it.maxWait", "PT0.5S"));
+    private static final Duration QUERY_TIMEOUT =
+            Duration.parse(System.getProperty("holdfast.it.queryTimeout", "PT1S"));
     private static final Duration DEADLINE = MAX_WAIT.plus(QUERY_TIMEOUT);
     private static final Duration BOUND = DEADLINE.multipliedBy(3);
-    private static final Latencies latencies = new Latencies("GuardedDatabaseIT");
+    private static final Latencies latencies = new Latencies("GuardedDatabaseIT-maxWait" + MAX_WAIT
+            + "-queryTimeout" + QUERY_TIMEOUT);
     private static final AtomicInteger poolNumber = new AtomicInteger();
     private static String url;
 
@@ -184,6 +193,33 @@ class GuardedDatabaseIT {
     }
 
     @Test
+    void logsOneWarningWhenTheDatabaseStopsAnsweringAndOneInfoWhenItIsBack() throws Exception {
+        Logger logger = (Logger) LoggerFactory.getLogger(GuardedDatabase.class);
+        ListAppender<ILoggingEvent> events = new ListAppender<>();
+        events.start();
+        logger.addAppender(events);
+        try {
+            open(2, 3);
+            assertEquals(1, db.call(GuardedDatabaseIT::selectOne));
+            proxy.refuse();
+            proxy.killAll();
+            for (int i = 0; i < 6; i++) {
+                unavailable("refused", GuardedDatabaseIT::selectOne);
+            }
+            recovers("refused");
+        } finally {
+            logger.detachAppender(events);
+        }
+        List<String> warnings = events.list.stream().filter(e -> e.getLevel() == Level.WARN)
+                .map(ILoggingEvent::getFormattedMessage).collect(Collectors.toList());
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).startsWith("holdfast: database [" + poolName + "] cannot answer: CONNECTION_FAILED"),
+                warnings.get(0));
+        assertTrue(events.list.stream().anyMatch(e -> e.getLevel() == Level.INFO
+                && e.getFormattedMessage().equals("holdfast: database [" + poolName + "] answers again")));
+    }
+
+    @Test
     void refusedAtStartupFailsFast() throws Exception {
         proxy.refuse();
         open(4, 5);
@@ -296,10 +332,12 @@ class GuardedDatabaseIT {
     @Test
     void moreCallersThanConnectionsAreRefusedOrTimedOutNeverQueuedForever() throws Exception {
         open(2, 100);
-        Map<Reason, AtomicInteger> reasons = concurrentCalls(12, sleep(3), "busy pool (12 callers, maxTotal 2)");
-        // 2 running and 2 queued time out; the other 8 are refused at once
-        assertEquals(8, reasons.get(Reason.OVERLOADED).get(), reasons.toString());
-        assertEquals(4, reasons.get(Reason.TIMEOUT).get(), reasons.toString());
+        Map<Reason, AtomicInteger> reasons = concurrentCalls(14, sleep(3), "busy pool (14 callers, maxTotal 2)");
+        // 2 run into the query timeout, 8 wait maxWait in the queue, the other 4 are refused at once
+        assertEquals(4, reasons.get(Reason.OVERLOADED).get(), reasons.toString());
+        assertEquals(8, reasons.get(Reason.POOL_EXHAUSTED).get(), reasons.toString());
+        assertEquals(2, reasons.get(Reason.TIMEOUT).get(), reasons.toString());
+        assertEquals(Breaker.State.CLOSED, db.snapshot().breakerState(), "busy is not down");
         recovers("busy pool");
     }
 
@@ -312,8 +350,41 @@ class GuardedDatabaseIT {
                 "blackhole, 200 callers, maxTotal 10");
         int total = reasons.values().stream().mapToInt(AtomicInteger::get).sum();
         assertEquals(200, total);
-        assertTrue(reasons.get(Reason.OVERLOADED).get() >= 180, reasons.toString());
+        // 10 running, 40 queued, the rest refused at once
+        assertTrue(reasons.get(Reason.OVERLOADED).get() >= 150, reasons.toString());
+        // the callers are gone; the driver's timeouts free the workers while the network is still dead
+        long start = System.nanoTime();
+        while (db.busyWorkers() > 0) {
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(20), "workers freed by driver timeouts");
+            Thread.sleep(20);
+        }
+        latencies.record("blackhole, 200 callers: until every worker thread is free (network still dead)",
+                Duration.ofNanos(System.nanoTime() - start));
         recovers("blackhole, 200 callers");
+    }
+
+    @Test
+    void aBurstAgainstAHealthyDatabaseIsServedNotRefused() throws Exception {
+        open(2, 5);
+        warm(2);
+        int callers = 10; // 5 per connection: the last waits for 4 queries of 20 ms, well within maxWait
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        try {
+            CountDownLatch together = new CountDownLatch(callers);
+            List<Future<Integer>> calls = new ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                calls.add(pool.submit(() -> {
+                    together.countDown();
+                    together.await();
+                    return db.call(sleep(0.02));
+                }));
+            }
+            for (Future<Integer> call : calls) {
+                assertEquals(1, call.get(10, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
@@ -392,7 +463,7 @@ class GuardedDatabaseIT {
             assertEquals(1, selectOne(held));
             long start = System.nanoTime();
             SQLException waited = assertThrows(SQLException.class, pool::getConnection);
-            latencies.record("DBCP maxWait 500 ms (pool exhausted)", Duration.ofNanos(System.nanoTime() - start));
+            latencies.record("DBCP maxWait " + MAX_WAIT + " (pool exhausted)", Duration.ofNanos(System.nanoTime() - start));
             assertEquals(Reason.POOL_EXHAUSTED, FailureClassifier.unavailability(waited).orElseThrow());
         } finally {
             pool.close();

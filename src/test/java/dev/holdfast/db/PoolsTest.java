@@ -92,6 +92,11 @@ class PoolsTest {
     }
 
     @Test
+    void aJndiNameWithNothingBoundIsANamingException() {
+        assertThrows(javax.naming.NamingException.class, () -> Pools.fromJndi("java:comp/env/jdbc/none"));
+    }
+
+    @Test
     void deadlineIsMaxWaitPlusQueryTimeout() {
         assertEquals(Duration.ofSeconds(3), settings.deadline());
     }

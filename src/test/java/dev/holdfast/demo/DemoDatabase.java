@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -18,9 +20,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +47,8 @@ public final class DemoDatabase implements ServletContainerInitializer {
 
     private static final Logger log = LoggerFactory.getLogger("holdfast.demo");
     private static final String SCHEMA = "db/postgresql.sql";
+    /** The demo app's own table for the save page (CriticalWrites). */
+    private static final String DEMO_SCHEMA = "db/demo.sql";
 
     /** username, password, roles */
     private static final List<String[]> USERS = List.of(
@@ -50,6 +56,7 @@ public final class DemoDatabase implements ServletContainerInitializer {
             new String[] {"bob", "bob-demo-password", "user"});
 
     private EmbeddedPostgres postgres;
+    private Path dataDirectory;
 
     @Override
     public void onStartup(Set<Class<?>> classes, ServletContext context) {
@@ -85,9 +92,10 @@ public final class DemoDatabase implements ServletContainerInitializer {
         }
         try {
             postgres.close();
-            log.info("holdfast demo: embedded PostgreSQL stopped");
+            deleteRecursively(dataDirectory);
+            log.info("holdfast demo: embedded PostgreSQL stopped, {} deleted", dataDirectory);
         } catch (IOException e) {
-            log.warn("holdfast demo: embedded PostgreSQL did not stop cleanly", e);
+            log.warn("holdfast demo: embedded PostgreSQL did not stop cleanly; its data stays in {}", dataDirectory, e);
         } finally {
             postgres = null;
         }
@@ -95,10 +103,17 @@ public final class DemoDatabase implements ServletContainerInitializer {
 
     private void startDatabase(ServletContext context) throws IOException, SQLException {
         long started = System.nanoTime();
-        postgres = EmbeddedPostgres.builder().start();
+        // Our own data directory, deleted by us: the library's own clean-up needs commons-io classes that
+        // the plugin's class realm can no longer load once Maven is shutting down.
+        dataDirectory = Files.createTempDirectory("holdfast-demo-pg");
+        postgres = EmbeddedPostgres.builder()
+                .setDataDirectory(dataDirectory)
+                .setCleanDataDirectory(false)
+                .start();
         String url = postgres.getJdbcUrl("postgres", "postgres");
         try (Connection connection = DriverManager.getConnection(url, "postgres", "postgres")) {
-            applySchema(connection);
+            applySchema(connection, SCHEMA);
+            applySchema(connection, DEMO_SCHEMA);
             seedUsers(connection);
         }
         context.setInitParameter("holdfast.db.url", url);
@@ -108,11 +123,19 @@ public final class DemoDatabase implements ServletContainerInitializer {
                 (System.nanoTime() - started) / 1_000_000);
     }
 
-    private static void applySchema(Connection connection) throws IOException, SQLException {
+    private static void deleteRecursively(Path directory) throws IOException {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(path);
+            }
+        }
+    }
+
+    private static void applySchema(Connection connection, String resource) throws IOException, SQLException {
         String sql;
-        try (InputStream in = DemoDatabase.class.getClassLoader().getResourceAsStream(SCHEMA)) {
+        try (InputStream in = DemoDatabase.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IOException("no " + SCHEMA + " on the class path");
+                throw new IOException("no " + resource + " on the class path");
             }
             sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }

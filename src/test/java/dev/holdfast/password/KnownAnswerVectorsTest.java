@@ -59,6 +59,9 @@ class KnownAnswerVectorsTest {
                 arguments("U*U", "$2y$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW"),
                 arguments("pässwörd €", "$2b$05$/OK.fbVrR/bpIqNJ5ianF.b9PkerSnYGdcmk30715YF6Hcl3joOYi"),
                 arguments("pässwörd €", "$2y$04$abcdefghijklmnopqrstuuKnHl.x1yQ06jW2xtQY6ynPSc7M2jr9G"),
+                // $2a$ with non-ASCII UTF-8: pyca/bcrypt (OpenBSD); crypt_blowfish agrees as UTF-8 has no 0xFF byte
+                arguments("pässwörd €", "$2a$04$abcdefghijklmnopqrstuuKnHl.x1yQ06jW2xtQY6ynPSc7M2jr9G"),
+                arguments("日本語のパスワード", "$2a$05$/OK.fbVrR/bpIqNJ5ianF.17jGFqeJJvn2RPV2MO3Hd9lOzoooyIu"),
                 // Argon2, reference src/test.c
                 arguments("password", "$argon2id$v=19$m=256,t=2,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4"),
                 arguments("password", "$argon2id$v=19$m=256,t=2,p=2$c29tZXNhbHQ$bQk8UB/VmZZF4Oo79iDXuL5/0ttZwg2f/5U52iv1cDc"),

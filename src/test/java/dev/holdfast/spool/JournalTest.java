@@ -388,4 +388,72 @@ class JournalTest {
             assertArrayEquals(bytes("abc"), journal.readPending(1).get(0).payload());
         }
     }
+
+    @Test
+    void refusesToOpenARecordOfANewerVersionRatherThanTruncateIt() throws Exception {
+        try (Journal journal = open()) {
+            journal.append(bytes("from the future"));
+        }
+        Path segment = segmentFiles().get(0);
+        long size = Files.size(segment);
+        try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[] {2}), 4);
+        }
+        IOException e = assertThrows(IOException.class, this::open);
+        assertEquals("journal record at offset 0 has version 2; this holdfast reads version 1 (written by a newer"
+                + " holdfast?)", e.getMessage());
+        assertEquals(size, Files.size(segment));
+        // and the failed open released its lock
+        Files.write(segment, new byte[0]);
+        try (Journal journal = open()) {
+            assertEquals(0, journal.depth());
+        }
+    }
+
+    @Test
+    void appendsToAnEmptySegmentACrashLeftBehind() throws Exception {
+        try (Journal journal = open()) {
+            journal.append(bytes("a"));
+            journal.acknowledge(1);
+        }
+        Files.createFile(dir.resolve("segment-00000000000000000002.log"));
+        try (Journal journal = open()) {
+            assertEquals(0, journal.depth());
+            assertEquals(2, journal.append(bytes("b")).sequence());
+            assertEquals(List.of("b"), texts(journal.readPending(10)));
+        }
+    }
+
+    @Test
+    void keepsLaterSegmentsWhenAnEarlierOneIsDamaged() throws Exception {
+        int record = Journal.HEADER_BYTES + 2;
+        try (Journal journal = Journal.open(dir, 100L * record, 2L * record, CLOCK)) {
+            for (int i = 10; i < 16; i++) {
+                journal.append(bytes("" + i));
+            }
+        }
+        Path first = segmentFiles().get(0);
+        try (FileChannel ch = FileChannel.open(first, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(bytes("X")), record + Journal.HEADER_BYTES); // second record of segment 1
+        }
+        try (Journal journal = Journal.open(dir, 100L * record, 2L * record, CLOCK)) {
+            assertEquals(List.of("10", "12", "13", "14", "15"), texts(journal.readPending(10)));
+            assertEquals(5, journal.depth());
+        }
+    }
+
+    @Test
+    void anInterruptedAppendFailsAndLaterAppendsStillWork() throws Exception {
+        try (Journal journal = open()) {
+            journal.append(bytes("before"));
+            Thread.currentThread().interrupt();
+            assertThrows(java.nio.channels.ClosedByInterruptException.class, () -> journal.append(bytes("interrupted")));
+            assertTrue(Thread.interrupted());
+            assertEquals(2, journal.append(bytes("after")).sequence());
+            assertEquals(List.of("before", "after"), texts(journal.readPending(10)));
+        }
+        try (Journal journal = open()) {
+            assertEquals(List.of("before", "after"), texts(journal.readPending(10)));
+        }
+    }
 }

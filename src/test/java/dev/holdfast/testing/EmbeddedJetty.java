@@ -40,7 +40,7 @@ public final class EmbeddedJetty implements AutoCloseable {
         this.workDir = workDir;
     }
 
-    /** The built WAR ({@code holdfast.test.war}) at the root context, with these context parameters. */
+    /** The built WAR ({@code test.holdfast.war}) at the root context, with these context parameters. */
     public static EmbeddedJetty start(Map<String, String> contextParameters) {
         return builder().contextParameters(contextParameters).start();
     }
@@ -93,7 +93,7 @@ public final class EmbeddedJetty implements AutoCloseable {
         private Builder() {
         }
 
-        /** Default: {@code -Dholdfast.test.war}, else {@code target/holdfast.war}. A directory works too. */
+        /** Default: {@code -Dtest.holdfast.war}, else {@code target/holdfast.war}. A directory works too. */
         public Builder war(Path war) {
             this.war = Objects.requireNonNull(war, "war");
             return this;

@@ -49,7 +49,7 @@ public final class EmbeddedTomcat implements AutoCloseable {
         this.baseDir = baseDir;
     }
 
-    /** The built WAR ({@code holdfast.test.war}) at the root context, with these context parameters. */
+    /** The built WAR ({@code test.holdfast.war}) at the root context, with these context parameters. */
     public static EmbeddedTomcat start(Map<String, String> contextParameters) {
         return builder().contextParameters(contextParameters).start();
     }
@@ -109,7 +109,7 @@ public final class EmbeddedTomcat implements AutoCloseable {
         private Builder() {
         }
 
-        /** Default: {@code -Dholdfast.test.war}, else {@code target/holdfast.war}. A directory works too. */
+        /** Default: {@code -Dtest.holdfast.war}, else {@code target/holdfast.war}. A directory works too. */
         public Builder war(Path war) {
             this.war = Objects.requireNonNull(war, "war");
             return this;

@@ -4,17 +4,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
-/** Where the WAR under test is: {@code -Dholdfast.test.war} (failsafe sets it), else {@code target/holdfast.war}. */
+/** Where the WAR under test is: {@code -Dtest.holdfast.war} (failsafe sets it), else {@code target/holdfast.war}. */
 final class Wars {
 
     private Wars() {
     }
 
     static Path builtWar() {
-        Path war = Paths.get(System.getProperty("holdfast.test.war", "target/holdfast.war")).toAbsolutePath();
+        Path war = Paths.get(System.getProperty("test.holdfast.war", "target/holdfast.war")).toAbsolutePath();
         if (!Files.isRegularFile(war)) {
             throw new IllegalStateException("no WAR at " + war + "; run `mvn package` (or `mvn verify`) first,"
-                    + " or point -Dholdfast.test.war at one");
+                    + " or point -Dtest.holdfast.war at one");
         }
         return war;
     }

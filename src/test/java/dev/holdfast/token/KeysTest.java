@@ -139,6 +139,23 @@ class KeysTest {
     }
 
     @Test
+    void refusesAPrivateKeyThatDoesNotMatchItsPublicHalf() throws Exception {
+        java.util.Map<String, Object> mixed = new java.util.LinkedHashMap<>(Forge.ec().toParams(JsonWebKey.OutputControlLevel.INCLUDE_PRIVATE));
+        mixed.put("d", EcJwkGenerator.generateJwk(EllipticCurves.P256).toParams(JsonWebKey.OutputControlLevel.INCLUDE_PRIVATE).get("d"));
+        String set = "{\"keys\":[" + JsonUtil.toJson(mixed) + "]}";
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Keys.fromJwkSet(set));
+        assertEquals("key #1 has a private key that does not match its public key", e.getMessage());
+    }
+
+    @Test
+    void refusesAKidLongerThanTheVerifierAccepts() throws Exception {
+        JsonWebKey key = EcJwkGenerator.generateJwk(EllipticCurves.P256);
+        key.setKeyId("k".repeat(129));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Keys.fromJwkSet(Forge.privateSet(key)));
+        assertEquals("key #1 has a kid of 129 characters; at most 128 are accepted", e.getMessage());
+    }
+
+    @Test
     void refusesEmptySetAndNonJson() {
         assertEquals("json is a JWK Set without any key",
                 assertThrows(IllegalArgumentException.class, () -> Keys.fromJwkSet("{\"keys\":[]}")).getMessage());

@@ -31,7 +31,7 @@ class HtmlTest {
     @ParameterizedTest
     @ValueSource(strings = {"/", "/app/", "/app/notes.jsp?sort=date&x=%2F", "/admin/index.jsp#top", "/a:b"})
     void acceptsPathsInsideTheApplication(String path) {
-        assertTrue(Html.isLocalPath(path), path);
+        assertTrue(SafeRedirects.isLocalPath(path), path);
     }
 
     @ParameterizedTest
@@ -40,11 +40,11 @@ class HtmlTest {
         "/%5Cevil.example", "/%252F%252Fevil.example", "/app/\u0000", "/app\nLocation: x", "/ app",
         "/\tapp", "/a\\b"})
     void refusesPathsThatLeaveTheApplication(String path) {
-        assertFalse(Html.isLocalPath(path), path);
+        assertFalse(SafeRedirects.isLocalPath(path), path);
     }
 
     @Test
     void refusesNull() {
-        assertFalse(Html.isLocalPath(null));
+        assertFalse(SafeRedirects.isLocalPath(null));
     }
 }

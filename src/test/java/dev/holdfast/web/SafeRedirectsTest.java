@@ -11,14 +11,14 @@ import org.junit.jupiter.api.Test;
 class SafeRedirectsTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"/", "/orders", "/orders?id=7&x=%20y", "/a/b.jsp#top", "/caf%C3%A9", "/a%2Fb", "/@user", "/x y"})
+    @ValueSource(strings = {"/", "/orders", "/orders?id=7&x=%20y", "/a/b.jsp#top", "/caf%C3%A9", "/a%2Fb", "/@user"})
     void acceptsPathsInsideTheApplication(String next) {
         assertTrue(SafeRedirects.isLocalPath(next), next);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {
-        "//evil.example", "//evil.example/x", "/\\evil.example", "\\\\evil.example", "https://evil.example",
+        "/x y", "//evil.example", "//evil.example/x", "/\\evil.example", "\\\\evil.example", "https://evil.example",
         "javascript:alert(1)", "evil.example", "", " /x", "/%2F%2Fevil.example", "/%2f/evil.example",
         "%2F%2Fevil.example", "/%5Cevil.example", "/%5cevil.example", "/x\\y", "/%252F%252Fevil.example",
         "/%25252F%25252Fevil.example", "/\t/evil.example", "/%09/evil.example", "/x\ny", "/%0d%0aSet-Cookie:x",

@@ -1,0 +1,120 @@
+package dev.holdfast.token;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import org.jose4j.jwk.EcJwkGenerator;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jwk.OctetKeyPairJsonWebKey;
+import org.jose4j.jwk.OkpJwkGenerator;
+import org.jose4j.jwk.PublicJsonWebKey;
+import org.jose4j.jwk.RsaJwkGenerator;
+import org.jose4j.keys.EllipticCurves;
+import org.jose4j.lang.JoseException;
+
+/**
+ * Makes signing keys for {@code holdfast.jwt.secret} and {@code holdfast.jwt.keys}, and rotates a JWK Set.
+ *
+ * <pre>
+ * java -cp 'holdfast-lib/*' dev.holdfast.token.GenerateKeyCommand hmac                 &gt; jwt.secret
+ * java -cp 'holdfast-lib/*' dev.holdfast.token.GenerateKeyCommand es256                &gt; jwks.json
+ * java -cp 'holdfast-lib/*' dev.holdfast.token.GenerateKeyCommand rotate ed25519 jwks.json &gt; jwks-new.json
+ * java -cp 'holdfast-lib/*' dev.holdfast.token.GenerateKeyCommand public jwks.json     (the public half, to check)
+ * </pre>
+ *
+ * Types: {@code hmac} (48 random bytes as {@code base64:...}), {@code rs256} (RSA 3072), {@code es256}
+ * (P-256), {@code ed25519}. {@code rotate} puts the new key first (it signs from the next deploy) and keeps
+ * the old ones after it (they still verify tokens issued before); drop an old key once {@code jwt.ttl} has
+ * passed. Output goes to standard output only, so the key never lands in a shell history or a log.
+ * Exit codes: 0 done, 2 usage or unreadable input.
+ */
+public final class GenerateKeyCommand {
+    static final int OK = 0;
+    static final int USAGE = 2;
+    private static final String USAGE_TEXT = "usage: GenerateKeyCommand hmac|rs256|es256|ed25519"
+            + " | rotate rs256|es256|ed25519 <jwks.json> | public <jwks.json>";
+    private static final int HMAC_BYTES = 48;
+    private static final int RSA_BITS = 3072;
+
+    private GenerateKeyCommand() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0) {
+            err.println(USAGE_TEXT);
+            return USAGE;
+        }
+        try {
+            String command = args[0].toLowerCase(Locale.ROOT);
+            if (command.equals("hmac") && args.length == 1) {
+                byte[] secret = new byte[HMAC_BYTES];
+                new SecureRandom().nextBytes(secret);
+                out.println("base64:" + Base64.getEncoder().encodeToString(secret));
+                return OK;
+            }
+            if (command.equals("rotate") && args.length == 3) {
+                List<JsonWebKey> keys = new ArrayList<>();
+                keys.add(generate(args[1]));
+                keys.addAll(read(args[2]).getJsonWebKeys());
+                out.println(new JsonWebKeySet(keys).toJson(JsonWebKey.OutputControlLevel.INCLUDE_PRIVATE));
+                return OK;
+            }
+            if (command.equals("public") && args.length == 2) {
+                out.println(read(args[1]).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY));
+                return OK;
+            }
+            if (args.length == 1) {
+                out.println(new JsonWebKeySet(generate(command)).toJson(JsonWebKey.OutputControlLevel.INCLUDE_PRIVATE));
+                return OK;
+            }
+        } catch (IllegalArgumentException e) {
+            err.println("GenerateKeyCommand: " + e.getMessage());
+            return USAGE;
+        } catch (IOException | JoseException e) {
+            err.println("GenerateKeyCommand: cannot read the JWK Set: " + e.getClass().getSimpleName());
+            return USAGE;
+        }
+        err.println(USAGE_TEXT);
+        return USAGE;
+    }
+
+    private static PublicJsonWebKey generate(String type) throws JoseException {
+        PublicJsonWebKey key;
+        switch (type.toLowerCase(Locale.ROOT)) {
+            case "rs256":
+                key = RsaJwkGenerator.generateJwk(RSA_BITS);
+                key.setAlgorithm("RS256");
+                break;
+            case "es256":
+                key = EcJwkGenerator.generateJwk(EllipticCurves.P256);
+                key.setAlgorithm("ES256");
+                break;
+            case "ed25519":
+                key = OkpJwkGenerator.generateJwk(OctetKeyPairJsonWebKey.SUBTYPE_ED25519);
+                key.setAlgorithm("EdDSA");
+                break;
+            default:
+                throw new IllegalArgumentException("unknown key type [" + type + "]; use rs256, es256 or ed25519");
+        }
+        key.setUse("sig");
+        // The RFC 7638 thumbprint: the same kid Holdfast would compute, stable across rotations.
+        key.setKeyId(key.calculateBase64urlEncodedThumbprint("SHA-256"));
+        return key;
+    }
+
+    private static JsonWebKeySet read(String file) throws IOException, JoseException {
+        return new JsonWebKeySet(new String(Files.readAllBytes(Paths.get(file)), StandardCharsets.UTF_8));
+    }
+}

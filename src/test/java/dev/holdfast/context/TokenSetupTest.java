@@ -1,0 +1,53 @@
+package dev.holdfast.context;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.holdfast.config.Settings;
+import dev.holdfast.config.SettingsReader;
+import dev.holdfast.token.Forge;
+import dev.holdfast.web.ServletMocks;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TokenSetupTest {
+
+    static Settings settings(Map<String, String> contextParams) throws Exception {
+        return new SettingsReader(Map.of(), Map.of(), Map.of(), contextParams, "test").read(SettingsReader.Purpose.FILTER);
+    }
+
+    static String cookieFor(Map<String, String> params) throws Exception {
+        ServletMocks.Response r = new ServletMocks.Response();
+        TokenSetup.cookies(settings(params)).set(new ServletMocks.Request("POST", "/auth/login").https().build(), r.mock, "a.b.c", Duration.ofMinutes(1));
+        return r.header("Set-Cookie");
+    }
+
+    @Test
+    void cookieFollowsCookieNamePathAndSecure() throws Exception {
+        String secret = new String(Forge.SECRET, java.nio.charset.StandardCharsets.US_ASCII);
+        assertEquals("holdfast_token=a.b.c; Max-Age=60; Path=/app; HttpOnly; SameSite=Lax; Secure",
+                cookieFor(Map.of("holdfast.jwt.secret", secret)));
+        assertEquals("sso=a.b.c; Max-Age=60; Path=/; HttpOnly; SameSite=Lax",
+                cookieFor(Map.of("holdfast.jwt.secret", secret, "holdfast.cookie.name", "sso", "holdfast.cookie.path", "/",
+                        "holdfast.cookie.secure", "false")));
+        ServletMocks.Response r = new ServletMocks.Response();
+        TokenSetup.cookies(settings(Map.of("holdfast.jwt.secret", secret, "holdfast.cookie.secure", "true")))
+                .set(new ServletMocks.Request("POST", "/auth/login").build(), r.mock, "a.b.c", Duration.ofMinutes(1));
+        assertEquals("holdfast_token=a.b.c; Max-Age=60; Path=/app; HttpOnly; SameSite=Lax; Secure", r.header("Set-Cookie"));
+    }
+
+    @Test
+    void verifierAcceptsEmergencyTokensLongerThanJwtTtl() throws Exception {
+        String secret = new String(Forge.SECRET, java.nio.charset.StandardCharsets.US_ASCII);
+        Settings s = settings(Map.of("holdfast.jwt.secret", secret, "holdfast.jwt.ttl", "PT5M",
+                "holdfast.emergency.enabled", "true", "holdfast.emergency.ttl", "PT15M"));
+        java.time.Clock clock = java.time.Clock.fixed(Forge.NOW, java.time.ZoneOffset.UTC);
+        dev.holdfast.token.TokenVerifier verifier = TokenSetup.verifier(s, TokenSetup.keys(s), new dev.holdfast.token.RevocationList(clock), clock);
+        String emergency = new dev.holdfast.token.TokenIssuer(TokenSetup.keys(s), "holdfast", java.util.Optional.empty(), clock)
+                .issue("root", java.util.Optional.empty(), java.util.List.of(), "emergency", Duration.ofMinutes(15)).compact();
+        assertEquals(true, verifier.verify(emergency).isValid());
+        Settings plain = settings(Map.of("holdfast.jwt.secret", secret, "holdfast.jwt.ttl", "PT5M"));
+        assertEquals(java.util.Optional.of(dev.holdfast.token.Rejection.LIFETIME_TOO_LONG),
+                TokenSetup.verifier(plain, TokenSetup.keys(plain), new dev.holdfast.token.RevocationList(clock), clock).verify(emergency).rejection());
+    }
+}

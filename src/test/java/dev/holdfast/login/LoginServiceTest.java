@@ -1,0 +1,163 @@
+package dev.holdfast.login;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import dev.holdfast.audit.AuditEvent;
+import dev.holdfast.audit.AuditLog;
+import dev.holdfast.credential.CredentialTier;
+import dev.holdfast.credential.SqlCredentialStore;
+import dev.holdfast.credential.StoredCredential;
+import dev.holdfast.db.DatabaseUnavailableException;
+import dev.holdfast.password.PasswordVerifier;
+import dev.holdfast.testing.MutableClock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The tier rules of contract §8 with a real password verifier, a real Ehcache tier and a real throttle;
+ * only the database is a mock, so it can be made to "not answer" on demand.
+ */
+class LoginServiceTest {
+    private static final String CLIENT = "192.0.2.10";
+    private static PasswordVerifier passwords;
+    private static String aliceHash;
+
+    private final MutableClock clock = new MutableClock();
+    private final SqlCredentialStore database = mock(SqlCredentialStore.class);
+    private final AuditLog audit = mock(AuditLog.class);
+    private final CredentialTier tier = new CredentialTier(Duration.ofHours(12), 100, Optional.empty(), new byte[32], clock);
+    private final Throttle throttle = new Throttle(3, 100, Duration.ofMinutes(5), clock);
+    private final LoginService logins = service(Tier.DATABASE);
+
+    @BeforeAll
+    static void hashOnce() {
+        passwords = new PasswordVerifier();
+        aliceHash = passwords.hash("alice-password".toCharArray());
+    }
+
+    @AfterEach
+    void closeTier() {
+        tier.close();
+    }
+
+    private LoginService service(Tier databaseTier) {
+        return new LoginService(database, tier, passwords, throttle, audit, databaseTier, Duration.ofSeconds(5), clock);
+    }
+
+    private StoredCredential alice(boolean enabled) {
+        return new StoredCredential("alice", Optional.of("7"), aliceHash, List.of("user"), enabled, clock.instant());
+    }
+
+    private LoginOutcome login(String username, String password) {
+        return logins.login(username, password.toCharArray(), CLIENT);
+    }
+
+    private void databaseDown() throws DatabaseUnavailableException {
+        when(database.find(anyString())).thenThrow(new DatabaseUnavailableException(DatabaseUnavailableException.Reason.TIMEOUT));
+    }
+
+    @Test
+    void databaseVerifiedLoginIsRememberedInTheTier() throws Exception {
+        when(database.find("alice")).thenReturn(Optional.of(alice(true)));
+        LoginOutcome outcome = login("alice", "alice-password");
+        assertEquals(LoginOutcome.Kind.SUCCESS, outcome.kind());
+        assertEquals(Optional.of(Tier.DATABASE), outcome.tier());
+        assertTrue(tier.find("alice").isPresent());
+        verify(audit).record(any(AuditEvent.class));
+    }
+
+    @Test
+    void cachedUserLogsInFromTheTierWhileTheDatabaseCannotAnswer() throws Exception {
+        tier.remember(alice(true));
+        databaseDown();
+        LoginOutcome outcome = login("alice", "alice-password");
+        assertEquals(LoginOutcome.Kind.SUCCESS, outcome.kind());
+        assertEquals(Optional.of(Tier.CACHE), outcome.tier());
+    }
+
+    @Test
+    void emergencyServiceCallsCachedLoginsEmergency() throws Exception {
+        tier.remember(alice(true));
+        databaseDown();
+        assertEquals(Optional.of(Tier.EMERGENCY), service(Tier.EMERGENCY).login("alice", "alice-password".toCharArray(), CLIENT).tier());
+    }
+
+    @Test
+    void uncachedUserIsUnavailableWithRetryAfter() throws Exception {
+        databaseDown();
+        LoginOutcome outcome = login("carol", "whatever");
+        assertEquals(LoginOutcome.Kind.UNAVAILABLE, outcome.kind());
+        assertEquals(Optional.of(Duration.ofSeconds(5)), outcome.retryAfter());
+    }
+
+    @Test
+    void wrongPasswordAgainstTheTierIsInvalidAndNeverCountsTowardsLockout() throws Exception {
+        tier.remember(alice(true));
+        databaseDown();
+        for (int i = 0; i < 10; i++) {
+            assertEquals(LoginOutcome.Kind.INVALID_CREDENTIALS, login("alice", "wrong").kind());
+        }
+        assertTrue(throttle.blockedFor("alice", CLIENT).isEmpty(), "our outage must not lock the user out");
+    }
+
+    @Test
+    void databaseJudgedFailuresLockTheUserOutOfThisClient() throws Exception {
+        when(database.find("alice")).thenReturn(Optional.of(alice(true)));
+        for (int i = 0; i < 3; i++) {
+            assertEquals(LoginOutcome.Kind.INVALID_CREDENTIALS, login("alice", "wrong").kind());
+        }
+        LoginOutcome throttled = login("alice", "alice-password");
+        assertEquals(LoginOutcome.Kind.THROTTLED, throttled.kind());
+        assertEquals(Optional.of(Duration.ofMinutes(5)), throttled.retryAfter());
+        clock.advance(Duration.ofMinutes(5));
+        assertEquals(LoginOutcome.Kind.SUCCESS, login("alice", "alice-password").kind());
+    }
+
+    @Test
+    void userTheDatabaseNoLongerKnowsLeavesTheTier() throws Exception {
+        tier.remember(alice(true));
+        when(database.find("alice")).thenReturn(Optional.empty());
+        assertEquals(LoginOutcome.Kind.INVALID_CREDENTIALS, login("alice", "alice-password").kind());
+        assertTrue(tier.find("alice").isEmpty());
+    }
+
+    @Test
+    void disabledUserLeavesTheTierUnderTheDatabasesSpellingToo() throws Exception {
+        tier.remember(alice(true));
+        when(database.find("ALICE")).thenReturn(Optional.of(alice(false)));
+        assertEquals(LoginOutcome.Kind.INVALID_CREDENTIALS, login("ALICE", "alice-password").kind());
+        assertTrue(tier.find("alice").isEmpty());
+    }
+
+    @Test
+    void changedPasswordReplacesTheCachedHash() throws Exception {
+        tier.remember(alice(true));
+        String newHash = passwords.hash("new-password".toCharArray());
+        when(database.find("alice")).thenReturn(Optional.of(
+                new StoredCredential("alice", Optional.of("7"), newHash, List.of("user"), true, clock.instant())));
+        assertEquals(LoginOutcome.Kind.INVALID_CREDENTIALS, login("alice", "alice-password").kind());
+        assertEquals(newHash, tier.find("alice").orElseThrow().passwordHash(), "the old password must not work in the next outage");
+    }
+
+    @Test
+    void throttledAttemptNeverReachesTheDatabase() throws Exception {
+        when(database.find("alice")).thenReturn(Optional.of(alice(true)));
+        for (int i = 0; i < 3; i++) {
+            login("alice", "wrong");
+        }
+        org.mockito.Mockito.clearInvocations(database);
+        login("alice", "alice-password");
+        verify(database, never()).find(anyString());
+    }
+}

@@ -1,0 +1,94 @@
+package dev.holdfast.token;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GenerateKeyCommandTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        out.reset();
+        err.reset();
+        return GenerateKeyCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String output() {
+        return out.toString(StandardCharsets.UTF_8).trim();
+    }
+
+    @Test
+    void hmacSecretIsUsableAsJwtSecret() {
+        assertEquals(0, run("hmac"));
+        String value = output();
+        assertTrue(value.startsWith("base64:"), value);
+        byte[] secret = Base64.getDecoder().decode(value.substring("base64:".length()));
+        assertEquals(48, secret.length);
+        assertTrue(Keys.hmac(secret).canSign());
+    }
+
+    @Test
+    void generatedKeySetsSignAndVerify() {
+        for (String type : List.of("es256", "ed25519", "rs256")) {
+            assertEquals(0, run(type), type);
+            Keys keys = Keys.fromJwkSet(output());
+            Clock clock = Clock.systemUTC();
+            String token = new TokenIssuer(keys, "holdfast", Optional.empty(), clock)
+                    .issue("alice", Optional.empty(), List.of("user"), "database", Duration.ofMinutes(5)).compact();
+            Verification verification = new TokenVerifier(keys, "holdfast", Optional.empty(), Duration.ofHours(1),
+                    Duration.ofSeconds(30), new RevocationList(clock), clock).verify(token);
+            assertTrue(verification.isValid(), type + ": " + verification);
+        }
+    }
+
+    @Test
+    void rotatePutsTheNewKeyFirstAndKeepsTheOldOnesVerifying(@TempDir Path dir) throws Exception {
+        assertEquals(0, run("es256"));
+        Path old = Files.writeString(dir.resolve("old.json"), output());
+        Keys oldKeys = Keys.fromJwkSet(Files.readString(old));
+        Clock clock = Clock.systemUTC();
+        String oldToken = new TokenIssuer(oldKeys, "holdfast", Optional.empty(), clock)
+                .issue("alice", Optional.empty(), List.of(), "database", Duration.ofMinutes(5)).compact();
+
+        assertEquals(0, run("rotate", "ed25519", old.toString()));
+        String rotated = output();
+        assertTrue(rotated.indexOf("\"OKP\"") < rotated.indexOf("\"EC\""), "the new key signs: it comes first");
+        Keys newKeys = Keys.fromJwkSet(rotated);
+        TokenVerifier verifier = new TokenVerifier(newKeys, "holdfast", Optional.empty(), Duration.ofHours(1),
+                Duration.ofSeconds(30), new RevocationList(clock), clock);
+        assertTrue(verifier.verify(oldToken).isValid(), "tokens signed before the rotation still verify");
+    }
+
+    @Test
+    void publicPrintsNoPrivateParts(@TempDir Path dir) throws Exception {
+        assertEquals(0, run("es256"));
+        Path keys = Files.writeString(dir.resolve("keys.json"), output());
+        assertEquals(0, run("public", keys.toString()));
+        assertFalse(output().contains("\"d\""), output());
+        assertTrue(output().contains("\"kid\""));
+    }
+
+    @Test
+    void refusesUnknownTypesAndMissingFiles(@TempDir Path dir) {
+        assertEquals(2, run("hs1"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown key type [hs1]"));
+        assertEquals(2, run("public", dir.resolve("missing.json").toString()));
+        assertEquals("GenerateKeyCommand: cannot read the JWK Set: NoSuchFileException", err.toString(StandardCharsets.UTF_8).trim());
+        assertEquals(2, run());
+    }
+}
