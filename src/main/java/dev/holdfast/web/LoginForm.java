@@ -137,6 +137,16 @@ public final class LoginForm {
     }
 
     private static LoginForm fromJson(byte[] body) throws Refused {
+        // Jackson's UTF-8 reader accepts overlong forms (C0 AF for '/') and encoded surrogates (ED A0 80):
+        // check the bytes with the JDK's strict decoder first, as the form decoder does.
+        try {
+            StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body));
+        } catch (CharacterCodingException e) {
+            throw new Refused(400, "the body is not valid JSON in UTF-8 with each field once");
+        }
         Map<String, String> fields = new HashMap<>();
         try (JsonParser parser = JSON.createParser(body)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {

@@ -141,6 +141,21 @@ class LoginFormTest {
     }
 
     @Test
+    void refusesOverlongAndSurrogateUtf8InJson() throws IOException {
+        byte[][] bodies = {
+            {'{', '"', 'u', '"', ':', '"', (byte) 0xC0, (byte) 0xAF, '"', '}'},               // overlong '/'
+            {'{', '"', 'u', '"', ':', '"', (byte) 0xE0, (byte) 0x80, (byte) 0xAF, '"', '}'}, // overlong '/', 3 bytes
+            {'{', '"', 'u', '"', ':', '"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"', '}'}, // encoded surrogate
+        };
+        for (byte[] body : bodies) {
+            HttpServletRequest request = request("application/json", body, body.length);
+            LoginForm.Refused refused = assertThrows(LoginForm.Refused.class, () -> LoginForm.read(request));
+            assertEquals(400, refused.status());
+            assertEquals("the body is not valid JSON in UTF-8 with each field once", refused.description());
+        }
+    }
+
+    @Test
     void refusesJsonThatIsNotAnObjectOfStrings() {
         assertEquals(400, refused("application/json", "[\"alice\"]").status());
         assertEquals("the field password must be a string",
