@@ -49,8 +49,11 @@ import org.slf4j.LoggerFactory;
  * alive, Tomcat's class loader logs no leak warning (threads, ThreadLocals, JDBC drivers), and after a GC
  * the application's class loader is gone, which {@link StandardHost#findReloadedContextMemoryLeaks()} confirms.
  *
- * <p>Default settings apart from the database, the key and the spool directories: in particular without
- * {@code holdfast.cache.dir} (see docs/deploying-on-tomcat.md for what that setting adds).
+ * <p>Settings: the database (main and emergency pools, both owned by the application), the key and the spool
+ * directories; once more with {@code holdfast.cache.dir}, which adds Ehcache's disk tier.
+ *
+ * <p>A JDBC driver left registered by the application would show twice: Tomcat's warning "registered the JDBC
+ * driver ... but failed to unregister it", and the class loader staying reachable from DriverManager.
  */
 class RedeployIT {
     private static final int REDEPLOYS = 10;
@@ -137,10 +140,22 @@ class RedeployIT {
     }
 
     @Test
-    void redeploysTenTimesAndLeavesNothingBehind() throws Exception {
+    void redeploysTenTimesInARowAndLeavesNothingBehind() throws Exception {
+        redeploy(REDEPLOYS, settings);
+    }
+
+    /** The disk tier (Ehcache persistence) is opened and closed with the application too. */
+    @Test
+    void redeploysWithTheCredentialTierOnDiskAndLeavesNothingBehind() throws Exception {
+        Map<String, String> withDisk = new java.util.HashMap<>(settings);
+        withDisk.put("holdfast.cache.dir", baseDir.resolve("credential-tier").toString());
+        redeploy(3, withDisk);
+    }
+
+    private static void redeploy(int rounds, Map<String, String> settings) throws Exception {
         StandardHost host = (StandardHost) tomcat.getHost();
-        for (int round = 1; round <= REDEPLOYS; round++) {
-            StandardContext context = deploy(host);
+        for (int round = 1; round <= rounds; round++) {
+            StandardContext context = deploy(host, settings);
             assertTrue(context.getState().isAvailable(), "round " + round + ": the application did not start");
             WeakReference<ClassLoader> loader = new WeakReference<>(context.getLoader().getClassLoader());
 
@@ -162,7 +177,7 @@ class RedeployIT {
         }
     }
 
-    private static StandardContext deploy(Host host) {
+    private static StandardContext deploy(Host host, Map<String, String> settings) {
         StandardContext context = new StandardContext();
         context.setName(CONTEXT_PATH);
         context.setPath(CONTEXT_PATH);
