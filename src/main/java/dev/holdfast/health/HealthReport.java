@@ -2,6 +2,7 @@ package dev.holdfast.health;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import dev.holdfast.context.HoldfastContext;
 import dev.holdfast.credential.CredentialTier;
 import dev.holdfast.db.DatabaseUnavailableException;
@@ -32,7 +33,11 @@ public final class HealthReport {
         DOWN
     }
 
-    private static final JsonFactory JSON = new JsonFactory();
+    // Buffers pooled in the factory, not in a ThreadLocal of the container's threads (Jackson's default):
+    // those would keep this application's class loader reachable after undeploy.
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .recyclerPool(JsonRecyclerPools.newConcurrentDequePool())
+            .build();
 
     private final Status status;
     private final String json;
