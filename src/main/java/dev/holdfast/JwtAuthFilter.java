@@ -155,7 +155,7 @@ public final class JwtAuthFilter implements Filter {
         }
         if (!requiredRoles.isEmpty() && requiredRoles.stream().noneMatch(token.roles()::contains)) {
             log.debug("refused: none of the required roles {}", requiredRoles);
-            challenge.insufficientRole(response);
+            challenge.insufficientRole(request, response);
             return;
         }
         chain.doFilter(new AuthenticatedRequest(request, token.subject(), token.roles(),

@@ -196,7 +196,7 @@ class BrowserIT {
         waitForPath("/login.jsp?next=%2Fadmin%2F");
         signIn("bob", "bob-password");
         new WebDriverWait(browser, WAIT).until(ExpectedConditions.urlContains("/admin/"));
-        assertTrue(browser.getPageSource().contains("insufficient_scope"), browser.getPageSource());
+        assertTrue(browser.getPageSource().contains("This area needs another role"), "the friendly 403 page, not JSON: " + browser.getPageSource());
         assertEquals(403, statusOf("/admin/"));
         assertEquals(200, statusOf("/app/"));
         screenshot("admin-refused");

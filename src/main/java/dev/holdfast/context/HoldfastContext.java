@@ -48,6 +48,9 @@ public final class HoldfastContext implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HoldfastContext.class);
     private static final String MAIN_POOL = "main";
     private static final String EMERGENCY_POOL = "emergency";
+    private static final String SPOOL_POOL = "spool";
+    /** Replays run on one thread per spool (audit, writes): one connection each is all they use. */
+    private static final int SPOOL_POOL_SIZE = 2;
 
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
     private final Settings settings;
@@ -56,6 +59,7 @@ public final class HoldfastContext implements AutoCloseable {
     private final RevocationList revocations;
     private final TokenCookies cookies;
     private final GuardedDatabase mainDatabase;
+    private final GuardedDatabase spoolDatabase;
     private final Optional<GuardedDatabase> emergencyDatabase;
     private final CredentialTier credentialTier;
     private final Spool auditSpool;
@@ -77,7 +81,7 @@ public final class HoldfastContext implements AutoCloseable {
             // cookie.secure true/false are TokenCookies.Secure ALWAYS/NEVER: valueOf(name()) threw at deploy
             cookies = TokenSetup.cookies(settings);
 
-            mainDatabase = track(mainDatabase(settings, clock));
+            mainDatabase = track(mainDatabase(MAIN_POOL, settings.get(Settings.DB_MAX_TOTAL), settings, clock));
             emergencyDatabase = settings.get(Settings.EMERGENCY_ENABLED)
                     ? Optional.of(track(emergencyDatabase(settings, clock))) : Optional.empty();
 
@@ -85,8 +89,12 @@ public final class HoldfastContext implements AutoCloseable {
             credentialTier = track(new CredentialTier(settings.get(Settings.CACHE_TTL), settings.get(Settings.CACHE_MAX_ENTRIES),
                     settings.find(Settings.CACHE_DIR), keys.deriveSubkey("holdfast credential tier"), clock));
             long spoolBytes = settings.get(Settings.SPOOL_MAX_MEGABYTES) * 1024L * 1024L;
-            auditSpool = track(Spool.open("audit", settings.get(Settings.AUDIT_SPOOL), spoolBytes, mainDatabase));
-            writesSpool = track(Spool.open("writes", settings.get(Settings.WRITES_SPOOL), spoolBytes, mainDatabase));
+            // Replays get their own small pool and breaker on the main database: a burst of replayed writes
+            // never takes connections from logins, and replay successes never hide a failing login query
+            // from the login breaker (it counts consecutive failures).
+            spoolDatabase = track(mainDatabase(SPOOL_POOL, SPOOL_POOL_SIZE, settings, clock));
+            auditSpool = track(Spool.open("audit", settings.get(Settings.AUDIT_SPOOL), spoolBytes, spoolDatabase));
+            writesSpool = track(Spool.open("writes", settings.get(Settings.WRITES_SPOOL), spoolBytes, spoolDatabase));
             writes = new JournaledWrites(mainDatabase, writesSpool);
             AuditLog audit = new AuditLog(settings.get(Settings.AUDIT_TABLE), auditSpool);
 
@@ -125,17 +133,18 @@ public final class HoldfastContext implements AutoCloseable {
         return part;
     }
 
-    private static GuardedDatabase mainDatabase(Settings settings, Clock clock) throws NamingException {
-        Breaker breaker = new Breaker(MAIN_POOL, settings.get(Settings.BREAKER_FAILURES), settings.get(Settings.BREAKER_OPEN_FOR), clock);
+    /** A guarded pool on the main database ({@code db.url} or {@code db.jndi}) with a breaker of its own. */
+    private static GuardedDatabase mainDatabase(String name, int maxTotal, Settings settings, Clock clock) throws NamingException {
+        Breaker breaker = new Breaker(name, settings.get(Settings.BREAKER_FAILURES), settings.get(Settings.BREAKER_OPEN_FOR), clock);
         Optional<String> jndi = settings.find(Settings.DB_JNDI);
         if (jndi.isPresent()) {
-            return GuardedDatabase.overDataSource(MAIN_POOL, Pools.fromJndi(jndi.get()), settings.get(Settings.DB_MAX_TOTAL),
+            return GuardedDatabase.overDataSource(name, Pools.fromJndi(jndi.get()), maxTotal,
                     settings.get(Settings.DB_MAX_WAIT), settings.get(Settings.DB_QUERY_TIMEOUT), breaker, clock);
         }
-        return GuardedDatabase.open(new PoolSettings(MAIN_POOL, settings.get(Settings.DB_URL),
+        return GuardedDatabase.open(new PoolSettings(name, settings.get(Settings.DB_URL),
                 settings.find(Settings.DB_USER).orElse(null),
                 settings.find(Settings.DB_PASSWORD).map(HoldfastContext::text).orElse(null),
-                settings.get(Settings.DB_MAX_TOTAL), settings.get(Settings.DB_MAX_WAIT), settings.get(Settings.DB_QUERY_TIMEOUT)),
+                maxTotal, settings.get(Settings.DB_MAX_WAIT), settings.get(Settings.DB_QUERY_TIMEOUT)),
                 breaker, clock);
     }
 
@@ -190,6 +199,11 @@ public final class HoldfastContext implements AutoCloseable {
 
     public GuardedDatabase mainDatabase() {
         return mainDatabase;
+    }
+
+    /** The small pool the spools replay through. */
+    public GuardedDatabase spoolDatabase() {
+        return spoolDatabase;
     }
 
     public Optional<GuardedDatabase> emergencyDatabase() {

@@ -73,6 +73,7 @@ public final class HealthReport {
                 json.writeBooleanField("enabled", false);
                 json.writeEndObject();
             }
+            writePool(json, "spool", context.spoolDatabase().snapshot());
             json.writeEndObject();
             json.writeObjectFieldStart("credentialTier");
             json.writeNumberField("entries", tier.entries());
@@ -110,6 +111,18 @@ public final class HealthReport {
         json.writeNumberField("usedBytes", spool.usedBytes());
         json.writeNumberField("maxBytes", spool.maxBytes());
         json.writeNumberField("replayed", spool.replayed());
+        json.writeEndObject();
+    }
+
+    /** A pool's state without probing it (the spool pool is exercised by its replays). */
+    private static void writePool(JsonGenerator json, String name, PoolSnapshot pool) throws IOException {
+        json.writeObjectFieldStart(name);
+        json.writeStringField("breaker", pool.breakerState().name());
+        json.writeNumberField("active", pool.active());
+        json.writeNumberField("maxTotal", pool.maxTotal());
+        if (pool.lastFailure().isPresent()) {
+            json.writeStringField("lastFailure", pool.lastFailure().get().name());
+        }
         json.writeEndObject();
     }
 

@@ -64,8 +64,13 @@ public final class Challenge {
     }
 
     /** A valid token without any of the required roles: 403 {@code insufficient_scope}. */
-    public void insufficientRole(HttpServletResponse response) throws IOException {
+    public void insufficientRole(HttpServletRequest request, HttpServletResponse response) throws IOException {
         response.setHeader("WWW-Authenticate", "Bearer error=\"insufficient_scope\"");
+        if (isBrowser(request)) {
+            // A person gets the application's own 403 page (an <error-page> for 403), never a JSON body.
+            response.sendError(HttpServletResponse.SC_FORBIDDEN);
+            return;
+        }
         JsonReplies.error(response, HttpServletResponse.SC_FORBIDDEN, "insufficient_scope",
                 "the token does not carry a role this resource requires");
     }

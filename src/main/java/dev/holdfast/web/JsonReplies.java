@@ -32,8 +32,10 @@ public final class JsonReplies {
         response.setContentType("application/json;charset=UTF-8");
         response.setContentLength(body.length);
         OutputStream out = response.getOutputStream();
+        // No flush: the container commits the response after the request ends, when it can still decide to
+        // drain an unread request body or to add "Connection: close" (a refused POST must not leave the
+        // client reusing a connection the server is about to close).
         out.write(body);
-        out.flush();
     }
 
     /** Marks a response as never to be stored by a browser or proxy (it carries or reacts to credentials). */

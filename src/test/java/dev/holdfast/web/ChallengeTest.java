@@ -76,10 +76,19 @@ class ChallengeTest {
     @Test
     void insufficientRoleIs403InsufficientScope() throws Exception {
         ServletMocks.Response r = new ServletMocks.Response();
-        new Challenge("/login.jsp", Challenge.Mode.AUTO).insufficientRole(r.mock);
+        new Challenge("/login.jsp", Challenge.Mode.AUTO).insufficientRole(new ServletMocks.Request("GET", "/admin/").build(), r.mock);
         assertEquals(403, r.status);
         assertEquals("Bearer error=\"insufficient_scope\"", r.header("WWW-Authenticate"));
         assertEquals("{\"error\":\"insufficient_scope\",\"error_description\":\"the token does not carry a role this resource requires\"}", r.body());
+    }
+
+    @Test
+    void insufficientRoleForABrowserIsTheApplications403Page() throws Exception {
+        ServletMocks.Response r = new ServletMocks.Response();
+        new Challenge("/login.jsp", Challenge.Mode.AUTO).insufficientRole(
+                new ServletMocks.Request("GET", "/admin/").header("Accept", "text/html").build(), r.mock);
+        assertEquals(403, r.status);
+        assertEquals("", r.body(), "the container renders its error page; no JSON for a person");
     }
 
     @Test

@@ -106,6 +106,11 @@ public final class ServletMocks {
 
         public Response() {
             doAnswer(inv -> status = inv.getArgument(0)).when(mock).setStatus(anyInt());
+            try {
+                doAnswer(inv -> status = inv.getArgument(0)).when(mock).sendError(anyInt());
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
             when(mock.getStatus()).thenAnswer(inv -> status);
             doAnswer(inv -> headers.put(((String) inv.getArgument(0)).toLowerCase(Locale.ROOT),
                     new ArrayList<>(List.of((String) inv.getArgument(1))))).when(mock).setHeader(anyString(), anyString());
