@@ -22,13 +22,10 @@ import dev.holdfast.login.Tier;
 import dev.holdfast.password.PasswordVerifier;
 import dev.holdfast.token.Keys;
 import dev.holdfast.token.TokenIssuer;
-import jakarta.servlet.ReadListener;
-import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -105,34 +102,13 @@ class LoginEndpointLoggingTest {
     private static HttpServletRequest request(String json) throws Exception {
         HttpServletRequest request = mock(HttpServletRequest.class);
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        ByteArrayInputStream in = new ByteArrayInputStream(bytes);
         when(request.getMethod()).thenReturn("POST");
         when(request.getContentType()).thenReturn("application/json");
         when(request.getContentLengthLong()).thenReturn((long) bytes.length);
         when(request.getRemoteAddr()).thenReturn("192.0.2.1");
         when(request.getContextPath()).thenReturn("");
         when(request.getHeader(anyString())).thenReturn(null);
-        when(request.getInputStream()).thenReturn(new ServletInputStream() {
-            @Override
-            public int read() {
-                return in.read();
-            }
-
-            @Override
-            public boolean isFinished() {
-                return in.available() == 0;
-            }
-
-            @Override
-            public boolean isReady() {
-                return true;
-            }
-
-            @Override
-            public void setReadListener(ReadListener listener) {
-                throw new UnsupportedOperationException();
-            }
-        });
+        when(request.getInputStream()).thenReturn(ServletMocks.body(bytes));
         return request;
     }
 
