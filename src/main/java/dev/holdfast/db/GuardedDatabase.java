@@ -76,6 +76,9 @@ public final class GuardedDatabase implements AutoCloseable {
     private final Breaker breaker;
     private final Clock clock;
     private final ThreadPoolExecutor executor;
+    /** Every worker thread the executor made (at most maxTotal alive), so close() can wait for them to end. */
+    private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
+    private static final long WORKER_EXIT_MILLIS = 1000;
     private final Set<Connection> borrowed = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean failing = new AtomicBoolean();
     private final AtomicBoolean networkTimeoutUnsupported = new AtomicBoolean();
@@ -407,6 +410,8 @@ public final class GuardedDatabase implements AutoCloseable {
             if (!executor.awaitTermination(deadline.toMillis() + 2000, TimeUnit.MILLISECONDS)) {
                 log.warn("holdfast: database [{}]: {} worker thread(s) still busy after close", name,
                         executor.getActiveCount());
+            } else {
+                joinWorkers();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -419,12 +424,25 @@ public final class GuardedDatabase implements AutoCloseable {
         return executor.getActiveCount();
     }
 
-    private static ThreadFactory threadsNamed(String prefix) {
+    private ThreadFactory threadsNamed(String prefix) {
         AtomicInteger number = new AtomicInteger();
         return runnable -> {
             Thread thread = new Thread(runnable, prefix + number.incrementAndGet());
             thread.setDaemon(true);
+            workers.add(thread);
             return thread;
         };
+    }
+
+    /**
+     * Waits for the worker threads themselves to end: the executor counts as terminated once its last task
+     * is done, a moment before that thread dies, and a container checking for leaked threads right after
+     * undeploy would otherwise see it.
+     */
+    private void joinWorkers() throws InterruptedException {
+        for (Thread worker : workers) {
+            worker.join(WORKER_EXIT_MILLIS);
+        }
+        workers.clear();
     }
 }
