@@ -3,14 +3,19 @@ package dev.holdfast.db;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A circuit breaker for one database: after {@code failureThreshold} consecutive availability failures it opens
- * and refuses calls at once for {@code openFor}; then one probe call is let through (half-open): its success
- * closes the breaker, its failure opens it again. Every other call is refused while the probe runs.
+ * A circuit breaker for one database. It opens after {@code failureThreshold} consecutive availability failures,
+ * or when, within the last {@value #WINDOW_SECONDS} seconds, at least {@code failureThreshold} calls failed and
+ * they were at least half of all calls (a failing credential query with other, cheap calls succeeding in
+ * between: consecutive counting alone never sees it). Open, it refuses calls at once for {@code openFor}; then
+ * one probe call is let through (half-open): its success closes the breaker, its failure opens it again. Every
+ * other call is refused while the probe runs.
  *
  * <p>Hand-written on purpose: the logic is a few dozen lines, needs no dependency, and the libraries do not fit
  * (resilience4j 2 needs Java 17 and its defaults, 60 s open after 100 calls, do not suit a login path; Failsafe
@@ -39,9 +44,17 @@ public final class Breaker {
     private final Duration openFor;
     private final Clock clock;
 
+    /** How far back the failure ratio looks. */
+    static final long WINDOW_SECONDS = 30;
+    /** Outcomes remembered for the ratio; older ones fall out first. */
+    private static final int WINDOW_CAPACITY = 256;
+
     // guarded by this
     private State state = State.CLOSED;
     private int consecutiveFailures;
+    /** Recent outcomes while closed: the time of each call's end and whether it failed. */
+    private final Deque<Instant> recentCalls = new ArrayDeque<>();
+    private final Deque<Boolean> recentFailed = new ArrayDeque<>();
     private Instant openedAt = Instant.MIN;
     private Instant probeStartedAt;
 
@@ -99,7 +112,10 @@ public final class Breaker {
         consecutiveFailures = 0;
         probeStartedAt = null;
         if (state != State.CLOSED) {
+            forgetRecentCalls();
             moveTo(State.CLOSED, "the database answers again");
+        } else {
+            remember(false);
         }
     }
 
@@ -107,11 +123,41 @@ public final class Breaker {
     public synchronized void onFailure() {
         consecutiveFailures++;
         probeStartedAt = null;
-        if (state == State.HALF_OPEN
-                || (state == State.CLOSED && consecutiveFailures >= failureThreshold)) {
-            openedAt = clock.instant();
-            moveTo(State.OPEN, consecutiveFailures + " consecutive failures; calls refused for " + openFor);
+        if (state == State.HALF_OPEN) {
+            open("the probe failed");
+        } else if (state == State.CLOSED) {
+            remember(true);
+            if (consecutiveFailures >= failureThreshold) {
+                open(consecutiveFailures + " consecutive failures");
+            } else {
+                long failed = recentFailed.stream().filter(Boolean::booleanValue).count();
+                if (failed >= failureThreshold && failed * 2 >= recentFailed.size()) {
+                    open(failed + " of the last " + recentFailed.size() + " calls failed within " + WINDOW_SECONDS + " s");
+                }
+            }
         }
+    }
+
+    private void open(String why) {
+        openedAt = clock.instant();
+        forgetRecentCalls();
+        moveTo(State.OPEN, why + "; calls refused for " + openFor);
+    }
+
+    private void remember(boolean failed) {
+        Instant now = clock.instant();
+        recentCalls.addLast(now);
+        recentFailed.addLast(failed);
+        Instant horizon = now.minusSeconds(WINDOW_SECONDS);
+        while (!recentCalls.isEmpty() && (recentCalls.size() > WINDOW_CAPACITY || recentCalls.peekFirst().isBefore(horizon))) {
+            recentCalls.removeFirst();
+            recentFailed.removeFirst();
+        }
+    }
+
+    private void forgetRecentCalls() {
+        recentCalls.clear();
+        recentFailed.clear();
     }
 
     /** The call ended without saying anything about the database (e.g. pool exhausted): frees the probe. */

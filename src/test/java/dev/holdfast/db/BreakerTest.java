@@ -48,10 +48,46 @@ class BreakerTest {
     @Test
     void aSuccessResetsTheCountOfConsecutiveFailures() {
         fail(2);
-        assertTrue(breaker.tryAcquire());
-        breaker.onSuccess();
+        succeed(5);
+        fail(2);
+        assertEquals(Breaker.State.CLOSED, breaker.state(), "4 failures among 9 calls: a minority");
+    }
+
+    @Test
+    void opensWhenMostRecentCallsFailEvenWithSuccessesInBetween() {
+        // A failing credential query while cheap calls (health probes, replays) still succeed.
+        fail(1);
+        succeed(1);
+        fail(1);
+        succeed(1);
+        assertEquals(Breaker.State.CLOSED, breaker.state());
+        fail(1);
+        assertEquals(Breaker.State.OPEN, breaker.state(), "3 of the last 5 calls failed");
+    }
+
+    @Test
+    void failuresOlderThanTheWindowDoNotCount() {
+        fail(2);
+        clock.advance(Duration.ofSeconds(Breaker.WINDOW_SECONDS + 1));
+        succeed(1);
         fail(2);
         assertEquals(Breaker.State.CLOSED, breaker.state());
+    }
+
+    @Test
+    void rareFailuresAmongManySuccessesKeepItClosed() {
+        for (int round = 0; round < 20; round++) {
+            succeed(3);
+            fail(1);
+        }
+        assertEquals(Breaker.State.CLOSED, breaker.state());
+    }
+
+    private void succeed(int times) {
+        for (int i = 0; i < times; i++) {
+            assertTrue(breaker.tryAcquire());
+            breaker.onSuccess();
+        }
     }
 
     @Test
