@@ -12,9 +12,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -73,10 +71,8 @@ class BrowserIT {
         mainProxy = FaultProxy.inFrontOf(database);
         emergencyProxy = FaultProxy.inFrontOf(database);
         Path spools = Files.createTempDirectory("holdfast-browser");
-        byte[] secret = new byte[32];
-        new SecureRandom().nextBytes(secret);
         jetty = EmbeddedJetty.builder()
-                .contextParameter("holdfast.jwt.secret", "base64:" + Base64.getEncoder().encodeToString(secret))
+                .contextParameter("holdfast.jwt.secret", LoginHarness.randomSecret())
                 .contextParameter("holdfast.db.url", mainProxy.wrap(mainUrl))
                 .contextParameter("holdfast.db.maxWait", "PT0.5S")
                 .contextParameter("holdfast.db.queryTimeout", "PT1S")

@@ -14,9 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,12 +45,10 @@ class HoldfastWarTomcatIT {
         database.insertUser(url, "alice", passwords.hash("alice-password".toCharArray()), "user,admin", true);
         database.insertUser(url, "bob", passwords.hash("bob-password".toCharArray()), "user", true);
         Path spools = Files.createTempDirectory("holdfast-tomcat-war");
-        byte[] secret = new byte[32];
-        new SecureRandom().nextBytes(secret);
         tomcat = EmbeddedTomcat.builder()
                 .dataSource("jdbc/users", url, database.user(), database.password() == null ? "" : database.password())
                 .contextParameter("holdfast.db.jndi", "java:comp/env/jdbc/users")
-                .contextParameter("holdfast.jwt.secret", "base64:" + Base64.getEncoder().encodeToString(secret))
+                .contextParameter("holdfast.jwt.secret", LoginHarness.randomSecret())
                 .contextParameter("holdfast.audit.spool", spools.resolve("audit").toString())
                 .contextParameter("holdfast.writes.spool", spools.resolve("writes").toString())
                 .start();

@@ -13,15 +13,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -51,17 +48,10 @@ class LoginFlowIT {
         database.insertUser(url, "bob", passwords.hash("bob-password".toCharArray()), "user", true);
         database.insertUser(url, "mallory", passwords.hash("mallory-password".toCharArray()), "user", false);
         proxy = FaultProxy.inFrontOf(database);
-        Path spools = Files.createTempDirectory("holdfast-loginflow");
-        byte[] secret = new byte[32];
-        new java.security.SecureRandom().nextBytes(secret);
-        jetty = EmbeddedJetty.builder()
-                .contextParameter("holdfast.jwt.secret", "base64:" + Base64.getEncoder().encodeToString(secret))
-                .contextParameter("holdfast.db.url", proxy.wrap(url))
+        jetty = LoginHarness.builder(proxy.wrap(url), "holdfast-loginflow")
                 .contextParameter("holdfast.db.maxWait", "PT0.5S")
                 .contextParameter("holdfast.db.queryTimeout", "PT1S")
                 .contextParameter("holdfast.breaker.openFor", "PT2S")
-                .contextParameter("holdfast.audit.spool", spools.resolve("audit").toString())
-                .contextParameter("holdfast.writes.spool", spools.resolve("writes").toString())
                 .start();
     }
 

@@ -17,10 +17,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
@@ -96,11 +94,9 @@ class RedeployIT {
         database.insertUser(url, "alice", new PasswordVerifier().hash("alice-password".toCharArray()), "user,admin", true);
         proxy = FaultProxy.inFrontOf(database);
         baseDir = Files.createTempDirectory("holdfast-redeploy");
-        byte[] secret = new byte[32];
-        new SecureRandom().nextBytes(secret);
         // Both pools the application owns (main and emergency), so both are built and closed every time.
         settings = Map.of(
-                "holdfast.jwt.secret", "base64:" + Base64.getEncoder().encodeToString(secret),
+                "holdfast.jwt.secret", LoginHarness.randomSecret(),
                 "holdfast.db.url", proxy.wrap(url),
                 "holdfast.emergency.enabled", "true",
                 "holdfast.audit.spool", baseDir.resolve("audit").toString(),

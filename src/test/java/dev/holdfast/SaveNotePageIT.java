@@ -13,16 +13,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,16 +40,9 @@ class SaveNotePageIT {
         database.execute(url, Files.readString(Paths.get("src/main/resources/db/demo.sql")));
         database.insertUser(url, "carol", new PasswordVerifier().hash("carol-password".toCharArray()), "user", true);
         proxy = FaultProxy.inFrontOf(database);
-        Path spools = Files.createTempDirectory("holdfast-savenote");
-        byte[] secret = new byte[32];
-        new SecureRandom().nextBytes(secret);
-        jetty = EmbeddedJetty.builder()
-                .contextParameter("holdfast.jwt.secret", "base64:" + Base64.getEncoder().encodeToString(secret))
-                .contextParameter("holdfast.db.url", proxy.wrap(url))
+        jetty = LoginHarness.builder(proxy.wrap(url), "holdfast-savenote")
                 .contextParameter("holdfast.db.maxWait", "PT0.5S")
                 .contextParameter("holdfast.db.queryTimeout", "PT1S")
-                .contextParameter("holdfast.audit.spool", spools.resolve("audit").toString())
-                .contextParameter("holdfast.writes.spool", spools.resolve("writes").toString())
                 .start();
         HttpResponse<String> login = http.send(HttpRequest.newBuilder(jetty.uri("/auth/login"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
