@@ -7,6 +7,7 @@ import dev.holdfast.password.PasswordVerifier;
 import dev.holdfast.testing.EmbeddedJetty;
 import dev.holdfast.testing.FaultProxy;
 import dev.holdfast.testing.TestDatabase;
+import dev.holdfast.testing.TestSecrets;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -72,7 +73,7 @@ class BrowserIT {
         emergencyProxy = FaultProxy.inFrontOf(database);
         Path spools = Files.createTempDirectory("holdfast-browser");
         jetty = EmbeddedJetty.builder()
-                .contextParameter("holdfast.jwt.secret", LoginHarness.randomSecret())
+                .contextParameter("holdfast.jwt.secret", TestSecrets.hmacSetting())
                 .contextParameter("holdfast.db.url", mainProxy.wrap(mainUrl))
                 .contextParameter("holdfast.db.maxWait", "PT0.5S")
                 .contextParameter("holdfast.db.queryTimeout", "PT1S")

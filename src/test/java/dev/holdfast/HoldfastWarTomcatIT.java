@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.holdfast.password.PasswordVerifier;
 import dev.holdfast.testing.EmbeddedTomcat;
 import dev.holdfast.testing.TestDatabase;
+import dev.holdfast.testing.TestSecrets;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -48,7 +49,7 @@ class HoldfastWarTomcatIT {
         tomcat = EmbeddedTomcat.builder()
                 .dataSource("jdbc/users", url, database.user(), database.password() == null ? "" : database.password())
                 .contextParameter("holdfast.db.jndi", "java:comp/env/jdbc/users")
-                .contextParameter("holdfast.jwt.secret", LoginHarness.randomSecret())
+                .contextParameter("holdfast.jwt.secret", TestSecrets.hmacSetting())
                 .contextParameter("holdfast.audit.spool", spools.resolve("audit").toString())
                 .contextParameter("holdfast.writes.spool", spools.resolve("writes").toString())
                 .start();

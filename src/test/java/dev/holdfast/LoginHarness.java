@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.password4j.BcryptFunction;
 import com.password4j.types.Bcrypt;
 import dev.holdfast.testing.EmbeddedJetty;
+import dev.holdfast.testing.TestSecrets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -17,7 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -25,7 +25,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -81,13 +80,6 @@ final class LoginHarness {
         }
     }
 
-    /** A fresh random HMAC secret, as the context parameter wants it. */
-    static String randomSecret() {
-        byte[] secret = new byte[32];
-        new SecureRandom().nextBytes(secret);
-        return "base64:" + Base64.getEncoder().encodeToString(secret);
-    }
-
     /** A deploy's usual parameters: a random secret, spools in a fresh directory, the given main database URL. */
     static EmbeddedJetty.Builder builder(String dbUrl, String spoolPrefix) {
         Path spools;
@@ -97,7 +89,7 @@ final class LoginHarness {
             throw new UncheckedIOException(e);
         }
         return EmbeddedJetty.builder()
-                .contextParameter("holdfast.jwt.secret", randomSecret())
+                .contextParameter("holdfast.jwt.secret", TestSecrets.hmacSetting())
                 .contextParameter("holdfast.db.url", dbUrl)
                 .contextParameter("holdfast.audit.spool", spools.resolve("audit").toString())
                 .contextParameter("holdfast.writes.spool", spools.resolve("writes").toString());

@@ -8,6 +8,7 @@ import ch.qos.logback.core.AppenderBase;
 import dev.holdfast.password.PasswordVerifier;
 import dev.holdfast.testing.FaultProxy;
 import dev.holdfast.testing.TestDatabase;
+import dev.holdfast.testing.TestSecrets;
 import java.io.IOException;
 import java.lang.ref.WeakReference;
 import java.net.URI;
@@ -96,7 +97,7 @@ class RedeployIT {
         baseDir = Files.createTempDirectory("holdfast-redeploy");
         // Both pools the application owns (main and emergency), so both are built and closed every time.
         settings = Map.of(
-                "holdfast.jwt.secret", LoginHarness.randomSecret(),
+                "holdfast.jwt.secret", TestSecrets.hmacSetting(),
                 "holdfast.db.url", proxy.wrap(url),
                 "holdfast.emergency.enabled", "true",
                 "holdfast.audit.spool", baseDir.resolve("audit").toString(),

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,20 +18,15 @@ import org.junit.jupiter.api.Test;
 /** The built WAR in a real embedded Jetty 12 (ee10) with JSP, context parameters from the harness. */
 class EmbeddedJettyIT {
 
-    private static final String SECRET = "base64:" + "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVowMTIzNDU2Nzg5";
     private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private static EmbeddedPostgres postgres;
     private static EmbeddedJetty jetty;
 
     @BeforeAll
     static void deploy() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
         jetty = EmbeddedJetty.start(Map.of(
-                "holdfast.jwt.secret", SECRET,
-                "holdfast.db.url", postgres.getJdbcUrl("postgres", "postgres"),
-                "holdfast.db.user", "postgres",
-                "holdfast.db.password", "postgres",
+                "holdfast.jwt.secret", TestSecrets.hmacSetting(),
+                "holdfast.db.url", TestDatabase.shared().createDatabaseWithSchema("jetty_harness"),
                 "holdfast.test.marker", "set <by> the harness & escaped"));
     }
 
@@ -40,9 +34,6 @@ class EmbeddedJettyIT {
     static void undeploy() throws Exception {
         if (jetty != null) {
             jetty.close();
-        }
-        if (postgres != null) {
-            postgres.close();
         }
     }
 

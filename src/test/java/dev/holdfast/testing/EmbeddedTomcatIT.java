@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -21,21 +20,20 @@ import org.junit.jupiter.api.Test;
 /** The built WAR in a real embedded Tomcat 10.1, with a tomcat-dbcp JNDI DataSource and context parameters. */
 class EmbeddedTomcatIT {
 
-    private static final String SECRET = "base64:" + "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVowMTIzNDU2Nzg5";
     private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private static EmbeddedPostgres postgres;
     private static EmbeddedTomcat tomcat;
 
     @BeforeAll
     static void deploy() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
+        TestDatabase database = TestDatabase.shared();
+        String url = database.createDatabaseWithSchema("tomcat_harness");
         tomcat = EmbeddedTomcat.builder()
                 .contextParameters(Map.of(
-                        "holdfast.jwt.secret", SECRET,
+                        "holdfast.jwt.secret", TestSecrets.hmacSetting(),
                         "holdfast.db.jndi", "java:comp/env/jdbc/users",
                         "holdfast.test.marker", "set <by> the harness"))
-                .dataSource("jdbc/users", postgres.getJdbcUrl("postgres", "postgres"), "postgres", "postgres")
+                .dataSource("jdbc/users", url, database.user(), database.password() == null ? "" : database.password())
                 .start();
     }
 
@@ -43,9 +41,6 @@ class EmbeddedTomcatIT {
     static void undeploy() throws Exception {
         if (tomcat != null) {
             tomcat.close();
-        }
-        if (postgres != null) {
-            postgres.close();
         }
     }
 

@@ -3,8 +3,7 @@ package dev.holdfast.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.password4j.Password;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.holdfast.password.PasswordVerifier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLEncoder;
@@ -15,10 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -40,18 +35,19 @@ import org.junit.jupiter.api.Test;
 class ProtectedLegacyAppIT {
 
     private static final Path DOC = Path.of("docs/deploying-on-tomcat.md");
-    private static final String SECRET = "base64:" + "c2FtcGxlLWxlZ2FjeS1hcHAtc2VjcmV0LTMyLWJ5dGVzLWxvbmc=";
     private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private static EmbeddedPostgres postgres;
     private static Path app;
     private static EmbeddedTomcat tomcat;
 
     @BeforeAll
     static void protectAndDeploy() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
-        String jdbcUrl = postgres.getJdbcUrl("postgres", "postgres");
-        seedUsers(jdbcUrl);
+        TestDatabase database = TestDatabase.shared();
+        String jdbcUrl = database.createDatabaseWithSchema("legacy_app");
+        PasswordVerifier passwords = new PasswordVerifier();
+        database.insertUser(jdbcUrl, "alice", passwords.hash("alice-password".toCharArray()), "user,admin", true);
+        database.insertUser(jdbcUrl, "bob", passwords.hash("bob-password".toCharArray()), "user", true);
+        String dbPassword = database.password() == null ? "" : database.password();
 
         app = Files.createTempDirectory("holdfast-legacy-app");
         copyTree(LegacyAppIT.LEGACY_APP, app);
@@ -81,14 +77,12 @@ class ProtectedLegacyAppIT {
         tomcat = EmbeddedTomcat.builder()
                 .war(app)
                 .contextPath("/orders")
-                .dataSource("jdbc/users", jdbcUrl, "postgres", "postgres")
+                .dataSource("jdbc/users", jdbcUrl, database.user(), dbPassword)
                 .contextParameters(Map.of(
                         "holdfast.db.jndi", "java:comp/env/jdbc/users",
-                        "holdfast.jwt.secret", SECRET,
+                        "holdfast.jwt.secret", TestSecrets.hmacSetting(),
                         "holdfast.emergency.enabled", "true",
-                        "holdfast.emergency.db.url", jdbcUrl,
-                        "holdfast.emergency.db.user", "postgres",
-                        "holdfast.emergency.db.password", "postgres"))
+                        "holdfast.emergency.db.url", jdbcUrl))
                 .start();
     }
 
@@ -96,9 +90,6 @@ class ProtectedLegacyAppIT {
     static void undeploy() throws Exception {
         if (tomcat != null) {
             tomcat.close();
-        }
-        if (postgres != null) {
-            postgres.close();
         }
         if (app != null) {
             try (Stream<Path> paths = Files.walk(app)) {
@@ -208,25 +199,6 @@ class ProtectedLegacyAppIT {
         int end = doc.indexOf("```", start);
         assertTrue(section > 0 && start > section && end > start, "section 4 of " + DOC + " has an xml block");
         return doc.substring(start, end);
-    }
-
-    private static void seedUsers(String jdbcUrl) throws Exception {
-        try (Connection connection = DriverManager.getConnection(jdbcUrl, "postgres", "postgres")) {
-            try (Statement statement = connection.createStatement()) {
-                statement.execute(Files.readString(Path.of("src/main/resources/db/postgresql.sql")));
-            }
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO users (username, password_hash, roles, enabled) VALUES (?, ?, ?, TRUE)")) {
-                for (String[] user : List.of(new String[] {"alice", "alice-password", "user,admin"},
-                        new String[] {"bob", "bob-password", "user"})) {
-                    insert.setString(1, user[0]);
-                    insert.setString(2, Password.hash(user[1]).withBcrypt().getResult());
-                    insert.setString(3, user[2]);
-                    insert.addBatch();
-                }
-                insert.executeBatch();
-            }
-        }
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
