@@ -14,7 +14,7 @@ final class Components {
     static HoldfastContext of(ServletConfig config) throws ServletException {
         try {
             // A servlet takes no init-params of its own; a misplaced one is reported, not ignored.
-            SettingsReader.forServlet(config);
+            SettingsReader.requireNoInitParams(config);
         } catch (ConfigException e) {
             throw new ServletException("holdfast: invalid init-params of [" + config.getServletName() + "]; see the log");
         }

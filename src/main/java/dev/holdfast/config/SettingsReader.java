@@ -84,6 +84,22 @@ public final class SettingsReader {
                 .readAndLog(null);
     }
 
+    /**
+     * A servlet that uses the listener's settings takes no init-params of its own: each one it is given would be
+     * ignored, so each is refused (logged, and the servlet does not start). Only names are checked; nothing is read.
+     */
+    public static void requireNoInitParams(ServletConfig config) throws ConfigException {
+        List<String> problems = new ArrayList<>();
+        for (String name : new TreeSet<>(Collections.list(config.getInitParameterNames()))) {
+            problems.add("holdfast: [" + name + "] is not an init-param of [" + config.getServletName()
+                    + "]; Holdfast's servlets take their settings from context-params (docs/settings.md)");
+        }
+        if (!problems.isEmpty()) {
+            problems.forEach(log::error);
+            throw new ConfigException(problems);
+        }
+    }
+
     private Settings readAndLog(Purpose purpose) throws ConfigException {
         try {
             Settings settings = read(purpose);

@@ -26,7 +26,7 @@ import java.util.Optional;
  *   <li>anything else (constraint violation, syntax error, permission denied): an answer, not a failure</li>
  * </ul>
  */
-final class FailureClassifier {
+public final class FailureClassifier {
     static final String QUERY_CANCELED = "57014";
     private static final String POOL_TIMEOUT_MESSAGE = "Timeout waiting for idle object";
 
@@ -34,7 +34,7 @@ final class FailureClassifier {
     }
 
     /** The reason the database could not answer, or empty when {@code failure} is the database's answer. */
-    static Optional<Reason> unavailability(Throwable failure) {
+    public static Optional<Reason> unavailability(Throwable failure) {
         Reason found = null;
         Map<Throwable, Boolean> seen = new IdentityHashMap<>();
         for (Throwable t = failure; t != null && seen.put(t, Boolean.TRUE) == null; t = t.getCause()) {

@@ -1,5 +1,6 @@
 package dev.holdfast.spool;
 
+import dev.holdfast.db.FailureClassifier;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -163,7 +164,7 @@ public final class SpoolCommand {
                         }
                         done = record.sequence();
                     } catch (SQLException e) {
-                        if (isConnectionFailure(e)) {
+                        if (FailureClassifier.unavailability(e).isPresent()) {
                             journal.acknowledge(done);
                             err.println("holdfast: database connection failed at record " + record.sequence()
                                     + " (SQLState " + e.getSQLState() + "); applied " + applied + ", "
@@ -183,10 +184,5 @@ public final class SpoolCommand {
             err.println("holdfast: cannot connect to the database (SQLState " + e.getSQLState() + "): " + e.getMessage());
             return 2;
         }
-    }
-
-    private static boolean isConnectionFailure(SQLException e) {
-        String state = e.getSQLState();
-        return state == null || state.startsWith("08") || state.startsWith("57P0");
     }
 }

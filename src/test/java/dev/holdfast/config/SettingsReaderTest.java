@@ -255,4 +255,16 @@ class SettingsReaderTest {
         assertFalse(described.contains("hunter2"));
         assertTrue(described.contains("holdfast.db.url=" + DB));
     }
+
+    @Test
+    void servletsBuiltOnTheListenerRefuseEveryInitParam() {
+        jakarta.servlet.ServletConfig config = org.mockito.Mockito.mock(jakarta.servlet.ServletConfig.class);
+        org.mockito.Mockito.when(config.getServletName()).thenReturn("holdfast-login");
+        org.mockito.Mockito.when(config.getInitParameterNames())
+                .thenReturn(java.util.Collections.enumeration(List.of("requireRoles", "holdfast.login.page")));
+        assertEquals(List.of(
+                "holdfast: [holdfast.login.page] is not an init-param of [holdfast-login]; Holdfast's servlets take their settings from context-params (docs/settings.md)",
+                "holdfast: [requireRoles] is not an init-param of [holdfast-login]; Holdfast's servlets take their settings from context-params (docs/settings.md)"),
+                assertThrows(ConfigException.class, () -> SettingsReader.requireNoInitParams(config)).problems());
+    }
 }
