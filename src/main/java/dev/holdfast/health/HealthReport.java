@@ -103,27 +103,30 @@ public final class HealthReport {
         return json;
     }
 
+    /** The spool's own view ({@link Spool.Snapshot#toJson()}, documented in docs/spool.md), not a second copy. */
     private static void writeSpool(JsonGenerator json, String name, Spool.Snapshot spool) throws IOException {
-        json.writeObjectFieldStart(name);
-        json.writeNumberField("spooled", spool.depth());
-        json.writeStringField("oldestSpooled", spool.oldestPending().map(Object::toString).orElse(null));
-        json.writeNumberField("deadLetters", spool.deadLetters());
-        json.writeNumberField("usedBytes", spool.usedBytes());
-        json.writeNumberField("maxBytes", spool.maxBytes());
-        json.writeNumberField("replayed", spool.replayed());
-        json.writeEndObject();
+        json.writeFieldName(name);
+        json.writeRawValue(spool.toJson());
     }
 
     /** A pool's state without probing it (the spool pool is exercised by its replays). */
     private static void writePool(JsonGenerator json, String name, PoolSnapshot pool) throws IOException {
         json.writeObjectFieldStart(name);
+        writePoolFields(json, pool);
+        json.writeEndObject();
+    }
+
+    private static void writePoolFields(JsonGenerator json, PoolSnapshot pool) throws IOException {
         json.writeStringField("breaker", pool.breakerState().name());
         json.writeNumberField("active", pool.active());
+        if (pool.idle().isPresent()) {
+            json.writeNumberField("idle", pool.idle().getAsInt());
+        }
+        json.writeNumberField("waiting", pool.waiting());
         json.writeNumberField("maxTotal", pool.maxTotal());
         if (pool.lastFailure().isPresent()) {
             json.writeStringField("lastFailure", pool.lastFailure().get().name());
         }
-        json.writeEndObject();
     }
 
     /** One probe of one database through its guarded path. */
@@ -164,16 +167,7 @@ public final class HealthReport {
             if (reason.isPresent()) {
                 json.writeStringField("reason", reason.get().name());
             }
-            json.writeStringField("breaker", pool.breakerState().name());
-            json.writeNumberField("active", pool.active());
-            if (pool.idle().isPresent()) {
-                json.writeNumberField("idle", pool.idle().getAsInt());
-            }
-            json.writeNumberField("waiting", pool.waiting());
-            json.writeNumberField("maxTotal", pool.maxTotal());
-            if (pool.lastFailure().isPresent()) {
-                json.writeStringField("lastFailure", pool.lastFailure().get().name());
-            }
+            writePoolFields(json, pool);
             json.writeEndObject();
         }
     }
