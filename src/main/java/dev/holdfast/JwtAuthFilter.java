@@ -150,7 +150,7 @@ public final class JwtAuthFilter implements Filter {
         MDC.put(MDC_USER, token.subject());
         if (fromCookie && SameOrigin.isUnsafe(request.getMethod()) && !SameOrigin.isSameOrigin(request)) {
             log.debug("refused: cross-site {} with the login cookie", request.getMethod());
-            challenge.crossOrigin(response);
+            Challenge.crossOrigin(response);
             return;
         }
         if (!requiredRoles.isEmpty() && requiredRoles.stream().noneMatch(token.roles()::contains)) {

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.PrivateKey;
+import java.security.interfaces.RSAKey;
 import java.security.interfaces.RSAPublicKey;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -81,30 +82,50 @@ public final class Keys {
         final String kid;
         final String algorithm;
         final Key key;
+        /** The length every signature under this key has, so a wrong one is refused before any crypto. */
+        final int signatureLength;
+        /** The JCA name of the MAC for HMAC keys ({@code HmacSHA256}), else null. */
+        final String macAlgorithm;
 
         VerificationKey(String kid, String algorithm, Key key) {
             this.kid = kid;
             this.algorithm = algorithm;
             this.key = key;
+            this.signatureLength = signatureLength(algorithm, key);
+            this.macAlgorithm = HMAC_MIN_BYTES.containsKey(algorithm) ? "HmacSHA" + algorithm.substring(2) : null;
+        }
+
+        private static int signatureLength(String algorithm, Key key) {
+            Integer hmac = HMAC_MIN_BYTES.get(algorithm); // an HMAC's output is as long as its minimum key
+            if (hmac != null) {
+                return hmac;
+            }
+            switch (algorithm) {
+                case AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256:
+                case AlgorithmIdentifiers.EDDSA:
+                    return 64;
+                case AlgorithmIdentifiers.RSA_USING_SHA256:
+                    return (((RSAKey) key).getModulus().bitLength() + 7) / 8;
+                default:
+                    throw new IllegalStateException("no signature length known for " + algorithm);
+            }
         }
     }
 
     private final Map<String, VerificationKey> byKid;
     private final Set<String> algorithms;
     private final VerificationKey signing;          // null when verify-only
-    private final byte[] hmacSecret;                 // null unless HMAC
     private final byte[] derivationMaterial;         // null when verify-only
     private final String publicJwkSetJson;           // null for HMAC and remote
     private final VerificationKeyResolver resolver;
     private final String description;
 
     private Keys(Map<String, VerificationKey> byKid, Set<String> algorithms, VerificationKey signing,
-                 byte[] hmacSecret, byte[] derivationMaterial, String publicJwkSetJson,
+                 byte[] derivationMaterial, String publicJwkSetJson,
                  VerificationKeyResolver resolver, String description) {
         this.byKid = byKid;
         this.algorithms = algorithms;
         this.signing = signing;
-        this.hmacSecret = hmacSecret;
         this.derivationMaterial = derivationMaterial;
         this.publicJwkSetJson = publicJwkSetJson;
         this.resolver = resolver;
@@ -132,7 +153,7 @@ public final class Keys {
         // The kid names the secret without revealing anything about it: a MAC of a fixed label.
         String kid = base64url(Arrays.copyOf(hmacSha256(copy, "holdfast key id".getBytes(StandardCharsets.US_ASCII)), 12));
         VerificationKey key = new VerificationKey(kid, algorithm, new HmacKey(copy));
-        return new Keys(Map.of(kid, key), Set.of(algorithm), key, copy, copy, null,
+        return new Keys(Map.of(kid, key), Set.of(algorithm), key, copy, null,
                 resolverFor(Map.of(kid, key)), "HMAC secret (" + algorithm + ")");
     }
 
@@ -201,7 +222,7 @@ public final class Keys {
         Set<String> algorithms = new LinkedHashSet<>();
         frozen.values().forEach(k -> algorithms.add(k.algorithm));
         String publicJson = new JsonWebKeySet(published).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
-        return new Keys(frozen, Collections.unmodifiableSet(algorithms), signing, null, material, publicJson,
+        return new Keys(frozen, Collections.unmodifiableSet(algorithms), signing, material, publicJson,
                 resolverFor(frozen), "JWK Set (" + frozen.size() + " keys, signing kid " + firstKid + ")");
     }
 
@@ -238,7 +259,7 @@ public final class Keys {
                 return chosen;
             }
         };
-        return new Keys(Map.of(), REMOTE_ALGORITHMS, null, null, null, null, remote,
+        return new Keys(Map.of(), REMOTE_ALGORITHMS, null, null, null, remote,
                 "remote JWK Set " + jwksUrl);
     }
 
@@ -291,9 +312,6 @@ public final class Keys {
     }
 
     /** The HMAC secret, for checking a MAC before anything in the token is parsed; empty otherwise. */
-    Optional<byte[]> hmacSecret() {
-        return Optional.ofNullable(hmacSecret);
-    }
 
     /** Whether the keys are known in advance (local), so an unknown kid can be refused without a lookup. */
     boolean isLocal() {

@@ -7,7 +7,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.interfaces.RSAKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +21,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwa.AlgorithmConstraints.ConstraintType;
 import org.jose4j.json.JsonUtil;
@@ -233,15 +231,14 @@ public final class TokenVerifier {
             if (!key.get().algorithm.equals(alg)) {
                 return Optional.of(Rejection.ALGORITHM_NOT_ALLOWED);
             }
-            if (signature.get().length != signatureLength(key.get())) {
+            if (signature.get().length != key.get().signatureLength) {
                 return Optional.of(Rejection.BAD_SIGNATURE);
             }
-        }
-        Optional<byte[]> secret = keys.hmacSecret();
-        if (secret.isPresent()) {
-            byte[] signingInput = compact.substring(0, secondDot).getBytes(StandardCharsets.US_ASCII);
-            if (!MessageDigest.isEqual(mac((String) alg, secret.get(), signingInput), signature.get())) {
-                return Optional.of(Rejection.BAD_SIGNATURE);
+            if (key.get().macAlgorithm != null) {
+                byte[] signingInput = compact.substring(0, secondDot).getBytes(StandardCharsets.US_ASCII);
+                if (!MessageDigest.isEqual(mac(key.get(), signingInput), signature.get())) {
+                    return Optional.of(Rejection.BAD_SIGNATURE);
+                }
             }
         }
         return Optional.empty();
@@ -370,32 +367,13 @@ public final class TokenVerifier {
         return false;
     }
 
-    private static int signatureLength(Keys.VerificationKey key) {
-        switch (key.algorithm) {
-            case AlgorithmIdentifiers.HMAC_SHA256:
-                return 32;
-            case AlgorithmIdentifiers.HMAC_SHA384:
-                return 48;
-            case AlgorithmIdentifiers.HMAC_SHA512:
-                return 64;
-            case AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256:
-            case AlgorithmIdentifiers.EDDSA:
-                return 64;
-            case AlgorithmIdentifiers.RSA_USING_SHA256:
-                return (((RSAKey) key.key).getModulus().bitLength() + 7) / 8;
-            default:
-                throw new IllegalStateException("no signature length known for " + key.algorithm);
-        }
-    }
-
-    private static byte[] mac(String algorithm, byte[] secret, byte[] input) {
-        String jca = "Hmac" + "SHA" + algorithm.substring(2);
+    private static byte[] mac(Keys.VerificationKey key, byte[] input) {
         try {
-            Mac mac = Mac.getInstance(jca);
-            mac.init(new SecretKeySpec(secret, jca));
+            Mac mac = Mac.getInstance(key.macAlgorithm);
+            mac.init(key.key);
             return mac.doFinal(input);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(jca + " is missing from this JVM", e);
+            throw new IllegalStateException(key.macAlgorithm + " is missing from this JVM", e);
         }
     }
 

@@ -76,7 +76,7 @@ public final class Challenge {
     }
 
     /** A cookie-authenticated state-changing request that does not come from this site: 403. */
-    public void crossOrigin(HttpServletResponse response) throws IOException {
+    public static void crossOrigin(HttpServletResponse response) throws IOException {
         JsonReplies.error(response, HttpServletResponse.SC_FORBIDDEN, "access_denied",
                 "a request that changes state with the login cookie must come from this site");
     }

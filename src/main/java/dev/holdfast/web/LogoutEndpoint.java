@@ -40,8 +40,7 @@ public final class LogoutEndpoint {
         boolean fromCookie = extraction.transport().filter(t -> t == BearerTokens.Transport.COOKIE).isPresent();
         if (fromCookie && !SameOrigin.isSameOrigin(request)) {
             // A cross-site form could otherwise log a user out (a nuisance, and a step in login-CSRF chains).
-            JsonReplies.error(response, HttpServletResponse.SC_FORBIDDEN, "access_denied",
-                    "a request that changes state with the login cookie must come from this site");
+            Challenge.crossOrigin(response);
             return;
         }
         if (extraction.outcome() == BearerTokens.Outcome.FOUND) {

@@ -19,7 +19,7 @@ import java.util.Set;
  */
 public final class SameOrigin {
 
-    private static final Set<String> UNSAFE_METHODS = Set.of("POST", "PUT", "PATCH", "DELETE");
+    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
 
     private SameOrigin() {
     }
@@ -27,8 +27,7 @@ public final class SameOrigin {
     /** POST, PUT, PATCH, DELETE (and any method we do not know is safe). */
     public static boolean isUnsafe(String method) {
         Objects.requireNonNull(method, "method");
-        String m = method.toUpperCase(Locale.ROOT);
-        return UNSAFE_METHODS.contains(m) || !Set.of("GET", "HEAD", "OPTIONS", "TRACE").contains(m);
+        return !SAFE_METHODS.contains(method.toUpperCase(Locale.ROOT));
     }
 
     public static boolean isSameOrigin(HttpServletRequest request) {

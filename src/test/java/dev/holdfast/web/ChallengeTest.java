@@ -94,7 +94,7 @@ class ChallengeTest {
     @Test
     void crossOriginIs403AccessDenied() throws Exception {
         ServletMocks.Response r = new ServletMocks.Response();
-        new Challenge("/login.jsp", Challenge.Mode.AUTO).crossOrigin(r.mock);
+        Challenge.crossOrigin(r.mock);
         assertEquals(403, r.status);
         assertEquals("{\"error\":\"access_denied\",\"error_description\":\"a request that changes state with the login cookie must come from this site\"}", r.body());
     }
