@@ -1,5 +1,6 @@
 package dev.holdfast;
 
+import dev.holdfast.config.Cidr;
 import dev.holdfast.config.Settings;
 import dev.holdfast.context.HoldfastContext;
 import dev.holdfast.health.HealthReport;
@@ -10,25 +11,29 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * {@code GET /auth/health}, for clients in {@code health.allow} only ({@code 404} for others): {@code 200}
  * {@code UP} when the main database answers, {@code 200 DEGRADED} when logins come from the credential tier,
- * {@code 503 DOWN} when neither can serve. Reads state only; never calls the database itself.
+ * {@code 503 DOWN} when neither can serve. Probes each database with one {@code SELECT 1} through the same
+ * guarded path logins use, so a hanging database costs a health check at most its deadline.
  */
 public final class HealthServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
 
     private transient HoldfastContext context;
+    private transient List<Cidr> allowed;
 
     @Override
     public void init() throws ServletException {
         context = Components.of(getServletConfig());
+        allowed = context.settings().get(Settings.HEALTH_ALLOW);
     }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        if (!ClientNetworks.contains(context.settings().get(Settings.HEALTH_ALLOW), request.getRemoteAddr())) {
+        if (!ClientNetworks.contains(allowed, request.getRemoteAddr())) {
             ClientNetworks.notFound(response);
             return;
         }

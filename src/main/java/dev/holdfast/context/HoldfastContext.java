@@ -56,14 +56,11 @@ public final class HoldfastContext implements AutoCloseable {
     private final Settings settings;
     private final Keys keys;
     private final TokenVerifier verifier;
-    private final RevocationList revocations;
-    private final TokenCookies cookies;
     private final GuardedDatabase mainDatabase;
     private final GuardedDatabase spoolDatabase;
     private final Optional<GuardedDatabase> emergencyDatabase;
     private final CredentialTier credentialTier;
     private final Spool auditSpool;
-    private final Spool writesSpool;
     private final JournaledWrites writes;
     private final LoginEndpoint login;
     private final Optional<LoginEndpoint> emergencyLogin;
@@ -75,11 +72,10 @@ public final class HoldfastContext implements AutoCloseable {
             keys = TokenSetup.keys(settings);
             Duration ttl = settings.get(Settings.JWT_TTL);
             Duration emergencyTtl = settings.get(Settings.EMERGENCY_TTL);
-            revocations = new RevocationList(clock);
+            RevocationList revocations = new RevocationList(clock);
             TokenIssuer issuer = new TokenIssuer(keys, settings.get(Settings.JWT_ISSUER), settings.find(Settings.JWT_AUDIENCE), clock);
             verifier = TokenSetup.verifier(settings, keys, revocations, clock);
-            // cookie.secure true/false are TokenCookies.Secure ALWAYS/NEVER: valueOf(name()) threw at deploy
-            cookies = TokenSetup.cookies(settings);
+            TokenCookies cookies = TokenSetup.cookies(settings);
 
             mainDatabase = track(mainDatabase(MAIN_POOL, settings.get(Settings.DB_MAX_TOTAL), settings, clock));
             emergencyDatabase = settings.get(Settings.EMERGENCY_ENABLED)
@@ -94,7 +90,7 @@ public final class HoldfastContext implements AutoCloseable {
             // from the login breaker (it counts consecutive failures).
             spoolDatabase = track(mainDatabase(SPOOL_POOL, SPOOL_POOL_SIZE, settings, clock));
             auditSpool = track(Spool.open("audit", settings.get(Settings.AUDIT_SPOOL), spoolBytes, spoolDatabase));
-            writesSpool = track(Spool.open("writes", settings.get(Settings.WRITES_SPOOL), spoolBytes, spoolDatabase));
+            Spool writesSpool = track(Spool.open("writes", settings.get(Settings.WRITES_SPOOL), spoolBytes, spoolDatabase));
             writes = new JournaledWrites(mainDatabase, writesSpool);
             AuditLog audit = new AuditLog(settings.get(Settings.AUDIT_TABLE), auditSpool);
 
@@ -174,14 +170,6 @@ public final class HoldfastContext implements AutoCloseable {
 
     public TokenVerifier verifier() {
         return verifier;
-    }
-
-    public RevocationList revocations() {
-        return revocations;
-    }
-
-    public TokenCookies cookies() {
-        return cookies;
     }
 
     public LoginEndpoint login() {

@@ -105,16 +105,9 @@ public final class GuardedDatabase implements AutoCloseable {
     }
 
     /**
-     * A DBCP2 pool over {@code settings} (see {@link Pools} for its bounds) with a breaker of the default
-     * thresholds. Connects on the first call, not here: a database that is down at start-up does not stop the
-     * deploy.
+     * A DBCP2 pool over {@code settings} (see {@link Pools} for its bounds) behind {@code breaker}. Connects on the
+     * first call, not here: a database that is down at start-up does not stop the deploy.
      */
-    public static GuardedDatabase open(PoolSettings settings, Clock clock) {
-        Objects.requireNonNull(settings, "settings");
-        return open(settings, Breaker.withDefaults(settings.name(), clock), clock);
-    }
-
-    /** A DBCP2 pool over {@code settings} behind {@code breaker}. */
     public static GuardedDatabase open(PoolSettings settings, Breaker breaker, Clock clock) {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(breaker, "breaker");

@@ -127,6 +127,9 @@ public final class HealthReport {
         if (pool.lastFailure().isPresent()) {
             json.writeStringField("lastFailure", pool.lastFailure().get().name());
         }
+        if (pool.lastFailureAt().isPresent()) {
+            json.writeStringField("lastFailureAt", pool.lastFailureAt().get().toString());
+        }
     }
 
     /** One probe of one database through its guarded path. */
