@@ -102,11 +102,11 @@ public final class HoldfastContext implements AutoCloseable {
             String loginPage = settings.get(Settings.LOGIN_PAGE);
             String landing = settings.get(Settings.LOGIN_LANDING);
             LoginService main = new LoginService(new SqlCredentialStore(mainDatabase, sql, clock), credentialTier, passwords, throttle,
-                    audit, Tier.DATABASE, retryAfter, clock);
+                    audit, Tier.DATABASE, Tier.CACHE, retryAfter, clock);
             login = new LoginEndpoint(main, issuer, ttl, cookies, loginPage, landing);
             emergencyLogin = emergencyDatabase.map(database -> new LoginEndpoint(
                     new LoginService(new SqlCredentialStore(database, sql, clock), credentialTier, passwords, throttle, audit,
-                            Tier.EMERGENCY, retryAfter, clock),
+                            Tier.EMERGENCY, Tier.EMERGENCY, retryAfter, clock),
                     issuer, emergencyTtl, cookies, loginPage, landing));
             logout = new LogoutEndpoint(verifier, revocations, cookies, loginPage);
     

@@ -130,6 +130,20 @@ public final class CredentialTier implements AutoCloseable {
     }
 
     /**
+     * Replaces the copy of a user the tier already holds with what the database just said (a changed password
+     * must not keep working in the next outage); adds nobody. Unlike {@link #find}, it neither opens the entry
+     * nor counts a hit or miss.
+     */
+    public void refresh(StoredCredential credential) {
+        Objects.requireNonNull(credential, "credential");
+        if (!credential.enabled()) {
+            forget(credential.username());
+        } else if (!ttl.isZero()) {
+            cache.replace(credential.username(), seal.seal(credential));
+        }
+    }
+
+    /**
      * The copy of {@code username}'s credential, if the database confirmed it within {@code ttl} of now and the
      * entry is intact. Expired and tampered entries are removed.
      */

@@ -15,7 +15,12 @@ public final class LoginOutcome {
         /** Too many recent failures for this user and client, or for this client. */
         THROTTLED,
         /** No tier could answer: the database is down and the user is not in the credential tier. */
-        UNAVAILABLE
+        UNAVAILABLE;
+
+        /** The audit name: {@code success}, {@code invalid_credentials}, {@code throttled}, {@code unavailable}. */
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     private final Kind kind;

@@ -30,22 +30,26 @@ public final class LoginService {
     private final Throttle throttle;
     private final AuditLog audit;
     private final Tier databaseTier;
+    private final Tier cacheTier;
     private final Duration unavailableRetryAfter;
     private final Clock clock;
 
     /**
      * @param databaseTier          what a database-verified login is called: {@link Tier#DATABASE}, or
      *                              {@link Tier#EMERGENCY} for the break-glass service (which reports every login so)
+     * @param cacheTier             what a login from the credential tier is called: {@link Tier#CACHE}, or
+     *                              {@link Tier#EMERGENCY} for the break-glass service
      * @param unavailableRetryAfter the {@code Retry-After} when no tier can answer
      */
     public LoginService(SqlCredentialStore database, CredentialTier cache, PasswordVerifier passwords, Throttle throttle,
-                        AuditLog audit, Tier databaseTier, Duration unavailableRetryAfter, Clock clock) {
+                        AuditLog audit, Tier databaseTier, Tier cacheTier, Duration unavailableRetryAfter, Clock clock) {
         this.database = Objects.requireNonNull(database, "database");
         this.cache = Objects.requireNonNull(cache, "cache");
         this.passwords = Objects.requireNonNull(passwords, "passwords");
         this.throttle = Objects.requireNonNull(throttle, "throttle");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.databaseTier = Objects.requireNonNull(databaseTier, "databaseTier");
+        this.cacheTier = Objects.requireNonNull(cacheTier, "cacheTier");
         this.unavailableRetryAfter = Objects.requireNonNull(unavailableRetryAfter, "unavailableRetryAfter");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
@@ -82,9 +86,7 @@ public final class LoginService {
         StoredCredential credential = stored.get();
         if (!passwords.matches(password, credential.passwordHash())) {
             // Keep a cached copy current (a changed password must not keep working during an outage).
-            if (cache.find(username).isPresent()) {
-                cache.remember(credential);
-            }
+            cache.refresh(credential);
             throttle.recordFailure(username, client);
             return LoginOutcome.invalidCredentials();
         }
@@ -103,27 +105,12 @@ public final class LoginService {
         if (!passwords.matches(password, cached.get().passwordHash())) {
             return LoginOutcome.invalidCredentials();
         }
-        return LoginOutcome.success(cached.get(), databaseTier == Tier.EMERGENCY ? Tier.EMERGENCY : Tier.CACHE);
+        return LoginOutcome.success(cached.get(), cacheTier);
     }
 
     private LoginOutcome record(String username, String client, LoginOutcome outcome) {
         String tier = outcome.tier().map(Tier::wireName).orElse("none");
-        audit.record(AuditEvent.of(clock.instant(), username, outcomeName(outcome.kind()), tier, client));
+        audit.record(AuditEvent.of(clock.instant(), username, outcome.kind().wireName(), tier, client));
         return outcome;
-    }
-
-    private static String outcomeName(LoginOutcome.Kind kind) {
-        switch (kind) {
-            case SUCCESS:
-                return "success";
-            case INVALID_CREDENTIALS:
-                return "invalid_credentials";
-            case THROTTLED:
-                return "throttled";
-            case UNAVAILABLE:
-                return "unavailable";
-            default:
-                throw new IllegalStateException("unknown outcome " + kind);
-        }
     }
 }

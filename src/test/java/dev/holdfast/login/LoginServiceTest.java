@@ -38,7 +38,7 @@ class LoginServiceTest {
     private final AuditLog audit = mock(AuditLog.class);
     private final CredentialTier tier = new CredentialTier(Duration.ofHours(12), 100, Optional.empty(), new byte[32], clock);
     private final Throttle throttle = new Throttle(3, 100, Duration.ofMinutes(5), clock);
-    private final LoginService logins = service(Tier.DATABASE);
+    private final LoginService logins = service(Tier.DATABASE, Tier.CACHE);
 
     @BeforeAll
     static void hashOnce() {
@@ -51,8 +51,8 @@ class LoginServiceTest {
         tier.close();
     }
 
-    private LoginService service(Tier databaseTier) {
-        return new LoginService(database, tier, passwords, throttle, audit, databaseTier, Duration.ofSeconds(5), clock);
+    private LoginService service(Tier databaseTier, Tier cacheTier) {
+        return new LoginService(database, tier, passwords, throttle, audit, databaseTier, cacheTier, Duration.ofSeconds(5), clock);
     }
 
     private StoredCredential alice(boolean enabled) {
@@ -90,7 +90,7 @@ class LoginServiceTest {
     void emergencyServiceCallsCachedLoginsEmergency() throws Exception {
         tier.remember(alice(true));
         databaseDown();
-        assertEquals(Optional.of(Tier.EMERGENCY), service(Tier.EMERGENCY).login("alice", "alice-password".toCharArray(), CLIENT).tier());
+        assertEquals(Optional.of(Tier.EMERGENCY), service(Tier.EMERGENCY, Tier.EMERGENCY).login("alice", "alice-password".toCharArray(), CLIENT).tier());
     }
 
     @Test

@@ -73,7 +73,7 @@ class LoginEndpointLoggingTest {
         when(database.find("bob")).thenThrow(new DatabaseUnavailableException(DatabaseUnavailableException.Reason.TIMEOUT));
         try (CredentialTier tier = new CredentialTier(Duration.ofHours(1), 10, Optional.empty(), new byte[32], clock)) {
             LoginService service = new LoginService(database, tier, passwords, new Throttle(5, 50, Duration.ofMinutes(5), clock),
-                    mock(AuditLog.class), Tier.DATABASE, Duration.ofSeconds(5), clock);
+                    mock(AuditLog.class), Tier.DATABASE, Tier.CACHE, Duration.ofSeconds(5), clock);
             LoginEndpoint endpoint = new LoginEndpoint(service, new TokenIssuer(Keys.hmac(secret), "holdfast", Optional.empty(), clock),
                     Duration.ofHours(1), new TokenCookies("holdfast_token", Optional.empty(), TokenCookies.Secure.AUTO),
                     "/login.jsp", "/");
