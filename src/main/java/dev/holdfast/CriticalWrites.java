@@ -75,9 +75,8 @@ public final class CriticalWrites {
         } catch (IOException e) {
             throw new WritesUnavailableException("holdfast: database unavailable and the journal cannot be written", e);
         }
-        return written.spooled()
-                ? new WriteResult(WriteResult.Status.SPOOLED, written.id(), written.updateCount())
-                : new WriteResult(WriteResult.Status.APPLIED, written.id(), written.updateCount());
+        WriteResult.Status status = written.spooled() ? WriteResult.Status.SPOOLED : WriteResult.Status.APPLIED;
+        return new WriteResult(status, written.id(), written.updateCount());
     }
 
     /** Writes waiting in the journal. */
