@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Lets a request through only with a valid token (contract §4, §5). Declare it in {@code web.xml}; it
+ * Lets a request through only with a valid token, as the request of its user. Declare it in {@code web.xml}; it
  * works on its own with {@code holdfast.jwt.secret}, {@code jwt.keys} or {@code jwt.jwksUrl}, and shares the
  * listener's verifier (so logouts on this node are seen) when {@link HoldfastListener} is declared.
  *

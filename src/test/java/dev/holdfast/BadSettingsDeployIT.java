@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The built WAR with bad settings does not start, and its log names every problem at once (contract §2),
+ * The built WAR with bad settings does not start, and its log names every problem at once,
  * secrets masked. The WAR's own logback is pointed at a file for this deploy, so the test reads exactly what
  * an admin would.
  */

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The built WAR in a real Jetty 12, a real PostgreSQL behind a fault proxy, real HTTP: contract §3 end to end. */
+/** The built WAR in a real Jetty 12, a real PostgreSQL behind a fault proxy, real HTTP: the login endpoints end to end. */
 class LoginFlowIT {
     private static final String JSON = "application/json";
     private static final Pattern TOKEN = Pattern.compile("\"access_token\":\"([^\"]+)\"");

@@ -175,7 +175,7 @@ final class LoginHarness {
                 && (status == 200 || status == 303 || status == 401 || status == 429 || status == 503);
     }
 
-    /** No stack trace, no SQL, no connection detail, never the password: contract §3. */
+    /** No stack trace, no SQL, no connection detail, never the password, in any answer. */
     static void assertClean(Answer answer, String password) {
         assertTrue(answer.status() < 500 || answer.status() == 503, "never a server error: " + answer);
         for (String leak : LEAKS) {

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The credential tier: copies of the hash and roles of users whose password the database verified, read only
- * while the database cannot answer (contract section 8). Built on Ehcache 3, configured in code.
+ * while the database cannot answer. Built on Ehcache 3, configured in code.
  *
  * <ul>
  *   <li>{@link #remember(StoredCredential)} after each login the database verified; {@link #forget(String)} as

@@ -138,7 +138,7 @@ public final class SqlCredentialStore {
         }
     }
 
-    /** 1-based indexes of the contract's labels in the query's result; -1 for an optional label not there. */
+    /** 1-based indexes of the labels Holdfast reads in the query's result; -1 for an optional label not there. */
     static final class Columns {
         final int username;
         final int passwordHash;

@@ -21,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Checks a password against a stored hash and hashes new passwords. One instance is built at deploy and
  * shared by every thread (and by both login endpoints: the Argon2 parameter-set budget is per instance).
  *
- * <p>Stored hashes read (contract &sect;6), each declared by one class: bcrypt {@code $2a$ $2b$ $2y$}
+ * <p>Stored hashes read, each declared by one class: bcrypt {@code $2a$ $2b$ $2y$}
  * ({@link BcryptHash}), Argon2 PHC {@code $argon2id$ $argon2i$ $argon2d$} ({@link Argon2Hash}), PBKDF2
  * {@code $pbkdf2-sha256$ $pbkdf2-sha512$} in the PHC spelling and passlib's ({@link Pbkdf2Hash}), and
  * Django's {@code pbkdf2_sha256$} ({@link DjangoPbkdf2Hash}). Anything else (null, empty, plain text, md5,

@@ -14,7 +14,7 @@ import javax.crypto.spec.PBEKeySpec;
  * PBKDF2 with HMAC-SHA-256 or HMAC-SHA-512 in the two spellings that begin {@code $pbkdf2-sha256$} or
  * {@code $pbkdf2-sha512$}:
  * <ul>
- * <li>the PHC string of the contract (RustCrypto's {@code pbkdf2} crate writes it):
+ * <li>the PHC string (RustCrypto's {@code pbkdf2} crate writes it):
  *     {@code $pbkdf2-sha256$i=<iterations>[,l=<hash bytes>]$<salt>$<hash>}, salt and hash in standard
  *     Base64 without padding;</li>
  * <li>passlib's {@code pbkdf2_sha256}/{@code pbkdf2_sha512}: {@code $pbkdf2-sha256$<iterations>$<salt>$<hash>},

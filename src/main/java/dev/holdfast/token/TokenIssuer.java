@@ -14,7 +14,7 @@ import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.NumericDate;
 import org.jose4j.lang.JoseException;
 
-/** Issues access tokens to contract §4: JWS compact, {@code typ: at+jwt}, signed with the first key. Thread-safe. */
+/** Issues access tokens: JWS compact, {@code typ: at+jwt}, signed with the first key. Thread-safe. */
 public final class TokenIssuer {
 
     static final String TYPE = "at+jwt";

@@ -42,7 +42,8 @@ import org.jose4j.lang.JoseException;
 import org.jose4j.lang.UnresolvableKeyException;
 
 /**
- * Verifies access tokens to contract §4. Built once, shared by all threads.
+ * Verifies access tokens (JWS, {@code typ: at+jwt}, signed with a configured key named by {@code kid}). Built once,
+ * shared by all threads.
  *
  * <p>Cheap checks come first, before jose4j sees anything, because jose4j parses the claims JSON before it
  * checks the signature: size (at most {@value #MAX_TOKEN_CHARS} characters), exactly three parts in the strict
@@ -62,7 +63,7 @@ import org.jose4j.lang.UnresolvableKeyException;
  */
 public final class TokenVerifier {
 
-    /** Longest token accepted, in characters (contract §4: 8 KiB). */
+    /** Longest token accepted, in characters: 8 KiB, far more than any token we issue. */
     public static final int MAX_TOKEN_CHARS = 8 * 1024;
     /** Longest encoded header accepted; ours is about 100 characters, and 2 KiB of JSON parses in microseconds. */
     static final int MAX_HEADER_CHARS = 2048;
@@ -311,7 +312,7 @@ public final class TokenVerifier {
         if (nbf != null && ((Number) nbf).doubleValue() > now + skew) {
             return new ErrorCodeValidator.Error(ErrorCodes.NOT_YET_VALID, "not yet valid");
         }
-        return null; // jose4j's contract for "no error"
+        return null; // a jose4j validator says "no error" with null
     }
 
     /** The first matching code wins: signature and shape problems before claim problems. */

@@ -8,7 +8,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The request as the protected application sees it once a token was verified (contract §5):
+ * The request as the protected application sees it once a token was verified:
  * {@code getRemoteUser()} and {@code getUserPrincipal().getName()} are {@code sub}, {@code isUserInRole}
  * reads {@code roles}, {@code getAuthType()} is {@code BEARER} or {@code COOKIE}, and the attribute
  * {@value #CLAIMS_ATTRIBUTE} holds the verified claims.

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP side of {@code /auth/login} and {@code /auth/emergency-login}: reads the body, asks the
- * {@link LoginService}, issues the token and answers a JSON client or a browser form (contract §3).
+ * {@link LoginService}, issues the token and answers a JSON client or a browser form (docs/http.md).
  */
 public final class LoginEndpoint {
     private static final Logger log = LoggerFactory.getLogger(LoginEndpoint.class);

@@ -110,7 +110,7 @@ class SqlCredentialStoreIT {
     }
 
     @Test
-    void anyQueryWorksWhenItsLabelsFollowTheContract() throws Exception {
+    void anyQueryWorksWhenItReturnsTheLabelsHoldfastReads() throws Exception {
         SqlCredentialStore custom = new SqlCredentialStore(db, "SELECT uid AS id, login AS username,"
                 + " pw AS password_hash, groups AS roles, active AS enabled FROM accounts WHERE login = ?", clock);
         StoredCredential dave = custom.find("dave").orElseThrow();

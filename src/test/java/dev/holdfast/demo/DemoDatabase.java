@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * {@code mvn jetty:run} puts on the class path, so it never reaches the WAR, a real deployment or the
  * embedded-container tests.
  *
- * <p>Settings given as a system property or environment variable still win (contract §2): with
+ * <p>Settings given as a system property or environment variable still win, as everywhere in Holdfast: with
  * {@code -Dholdfast.db.url=...} no embedded database is started, and with {@code -Dholdfast.jwt.secret=...}
  * no development secret is generated.
  */
@@ -145,7 +145,7 @@ public final class DemoDatabase implements ServletContainerInitializer {
     }
 
     private static void seedUsers(Connection connection) throws SQLException {
-        // The schema may keep roles as a comma list or as text[] (both allowed by contract §2 sql.user).
+        // The schema may keep roles as a comma list or as text[] (the credential query reads both).
         String rolesExpression = rolesAreArray(connection) ? "string_to_array(?, ',')" : "?";
         String upsert = "INSERT INTO users (username, password_hash, roles, enabled) VALUES (?, ?, "
                 + rolesExpression + ", TRUE) ON CONFLICT (username) DO UPDATE SET password_hash = EXCLUDED.password_hash,"

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tier rules of contract §8 with a real password verifier, a real Ehcache tier and a real throttle;
+ * The tier rules (the database first, the credential tier only when it cannot answer) with a real password
+ * verifier, a real Ehcache tier and a real throttle;
  * only the database is a mock, so it can be made to "not answer" on demand.
  */
 class LoginServiceTest {
