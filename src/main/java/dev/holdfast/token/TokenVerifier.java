@@ -42,8 +42,7 @@ import org.jose4j.lang.JoseException;
 import org.jose4j.lang.UnresolvableKeyException;
 
 /**
- * Verifies access tokens (JWS, {@code typ: at+jwt}, signed with a configured key named by {@code kid}). Built once,
- * shared by all threads.
+ * Verifies access tokens (JWS compact, {@code typ: at+jwt}). Built once, shared by all threads.
  *
  * <p>Cheap checks come first, before jose4j sees anything, because jose4j parses the claims JSON before it
  * checks the signature: size (at most {@value #MAX_TOKEN_CHARS} characters), exactly three parts in the strict
