@@ -62,7 +62,7 @@ import org.jose4j.lang.UnresolvableKeyException;
  */
 public final class TokenVerifier {
 
-    /** Longest token accepted, in characters: 8 KiB, far more than any token we issue. */
+    /** Longest token accepted, in characters: 8 KiB; {@link TokenIssuer} refuses to sign a longer one. */
     public static final int MAX_TOKEN_CHARS = 8 * 1024;
     /** Longest encoded header accepted; ours is about 100 characters, and 2 KiB of JSON parses in microseconds. */
     static final int MAX_HEADER_CHARS = 2048;
