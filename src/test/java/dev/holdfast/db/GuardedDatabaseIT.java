@@ -62,6 +62,7 @@ class GuardedDatabaseIT {
     private final MutableClock clock = new MutableClock();
     private FaultProxy proxy;
     private GuardedDatabase db;
+    private Breaker breaker;
     private String poolName;
 
     @BeforeAll
@@ -89,11 +90,15 @@ class GuardedDatabaseIT {
     }
 
     private GuardedDatabase open(int maxTotal, int failureThreshold) {
+        return open(maxTotal, failureThreshold, QUERY_TIMEOUT);
+    }
+
+    private GuardedDatabase open(int maxTotal, int failureThreshold, Duration queryTimeout) {
         poolName = "it" + poolNumber.incrementAndGet();
         PoolSettings settings = new PoolSettings(poolName, proxy.wrap(url), null, null, maxTotal, MAX_WAIT,
-                QUERY_TIMEOUT);
-        db = GuardedDatabase.open(settings, new Breaker(poolName, failureThreshold, Duration.ofSeconds(5), clock),
-                clock);
+                queryTimeout);
+        breaker = new Breaker(poolName, failureThreshold, Duration.ofSeconds(5), clock);
+        db = GuardedDatabase.open(settings, breaker, clock);
         return db;
     }
 
@@ -137,8 +142,12 @@ class GuardedDatabaseIT {
 
     /** Runs the call, records its latency under {@code fault}, asserts the bound, returns the reason. */
     private Reason unavailable(String fault, SqlWork<?> work) {
+        return unavailable(fault, () -> db.call(work));
+    }
+
+    private Reason unavailable(String fault, org.junit.jupiter.api.function.Executable call) {
         long start = System.nanoTime();
-        DatabaseUnavailableException e = assertThrows(DatabaseUnavailableException.class, () -> db.call(work));
+        DatabaseUnavailableException e = assertThrows(DatabaseUnavailableException.class, call);
         Duration took = latencies.record(fault, Duration.ofNanos(System.nanoTime() - start));
         assertTrue(took.compareTo(BOUND) < 0, fault + " took " + took);
         return e.reason();
@@ -252,6 +261,110 @@ class GuardedDatabaseIT {
         }
         assertEquals(Breaker.State.OPEN, db.snapshot().breakerState());
         recovers("blackhole");
+    }
+
+    @Test
+    void aCallerWithAFallbackStopsWaitingOnceACallHasTimedOutUntilTheDatabaseAnswers() throws Exception {
+        open(4, 100); // the breaker never opens by count here: only the suspicion after one failure is at work
+        assertEquals(1, db.call(GuardedDatabaseIT::selectOne, () -> true));
+        proxy.blackhole();
+        // The first call waits the deadline: nothing has failed yet, and the database comes first.
+        assertEquals(Reason.TIMEOUT, unavailable("blackhole, fallback caller, first call",
+                () -> db.call(GuardedDatabaseIT::selectOne, () -> true)));
+        assertEquals(Breaker.State.CLOSED, db.snapshot().breakerState());
+        assertTrue(breaker.suspect());
+        // The next one is the probe: its caller waits probeWait, the probe runs on to the deadline.
+        assertEquals(Reason.PROBING, unavailable("blackhole, fallback caller, the probe (probeWait 0.2 s)",
+                () -> db.call(GuardedDatabaseIT::selectOne, () -> true)));
+        // While it is out, the others are not kept waiting at all.
+        for (int i = 0; i < 3; i++) {
+            assertEquals(Reason.PROBING, unavailable("blackhole, fallback caller while the probe is out",
+                    () -> db.call(GuardedDatabaseIT::selectOne, () -> true)));
+        }
+        // A caller that has no other way to answer still waits the deadline.
+        assertEquals(Reason.TIMEOUT, unavailable("blackhole, caller without fallback while suspect",
+                GuardedDatabaseIT::selectOne));
+        assertEquals(Reason.TIMEOUT, db.snapshot().lastFailure().orElseThrow(), "PROBING is no news about the database");
+
+        proxy.pass();
+        long start = System.nanoTime();
+        assertTrue(eventually(Duration.ofSeconds(15), () -> {
+            try {
+                return db.call(GuardedDatabaseIT::selectOne, () -> true) == 1;
+            } catch (DatabaseUnavailableException e) {
+                assertEquals(Reason.PROBING, e.reason());
+                return false;
+            } catch (SQLException e) {
+                throw new AssertionError(e);
+            }
+        }), "a fallback caller gets the database again once a probe found it answering");
+        latencies.record("blackhole over, until a fallback caller gets the database", Duration.ofNanos(System.nanoTime() - start));
+        assertFalse(breaker.suspect());
+    }
+
+    @Test
+    void aSlowButAnsweringDatabaseIsNeverSkipped() throws Exception {
+        open(2, 100, Duration.ofSeconds(10)); // a deadline of 10.5 s: the held probe below always answers within it
+        // A slow query that answers within the deadline is an answer: the fallback caller waits for it.
+        assertEquals(1, db.call(sleep(0.5), () -> true));
+        assertFalse(breaker.suspect());
+        assertTrue(db.snapshot().lastFailure().isEmpty());
+
+        proxy.refuse();
+        proxy.killAll();
+        assertEquals(Reason.CONNECTION_FAILED, unavailable("refused, fallback caller, first call",
+                () -> db.call(GuardedDatabaseIT::selectOne, () -> true)));
+        assertTrue(breaker.suspect());
+        proxy.pass();
+
+        // The database is back but slow: the probe is held until the test lets it answer.
+        CountDownLatch probeRunning = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        SqlWork<Integer> heldProbe = c -> {
+            probeRunning.countDown();
+            try {
+                answer.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return selectOne(c);
+        };
+        assertEquals(Reason.PROBING, assertThrows(DatabaseUnavailableException.class,
+                () -> db.call(heldProbe, () -> true)).reason());
+        assertTrue(probeRunning.await(10, TimeUnit.SECONDS));
+        assertEquals(Reason.PROBING, assertThrows(DatabaseUnavailableException.class,
+                () -> db.call(GuardedDatabaseIT::selectOne, () -> true)).reason());
+        assertEquals(Breaker.State.CLOSED, db.snapshot().breakerState());
+        answer.countDown();
+        assertTrue(eventually(Duration.ofSeconds(10), () -> !breaker.suspect()), "the probe's answer ends the suspicion");
+        // From then on the database comes first again, slow or not.
+        assertEquals(1, db.call(sleep(0.5), () -> true));
+        assertEquals(Breaker.State.CLOSED, db.snapshot().breakerState());
+    }
+
+    /** A caller whose fallback cannot answer (a user the tier does not know) waits for the database as before. */
+    @Test
+    void aCallerWhoseFallbackCannotAnswerWaitsTheDeadline() throws Exception {
+        open(4, 100);
+        assertEquals(1, db.call(GuardedDatabaseIT::selectOne));
+        proxy.blackhole();
+        assertEquals(Reason.TIMEOUT, unavailable("blackhole, first call", GuardedDatabaseIT::selectOne));
+        for (int i = 0; i < 2; i++) {
+            assertEquals(Reason.TIMEOUT, unavailable("blackhole, fallback that cannot answer",
+                    () -> db.call(GuardedDatabaseIT::selectOne, () -> false)));
+        }
+        recovers("blackhole, fallback that cannot answer");
+    }
+
+    private static boolean eventually(Duration within, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long giveUp = System.nanoTime() + within.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > giveUp) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
     }
 
     @Test
