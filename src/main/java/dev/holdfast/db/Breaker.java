@@ -17,9 +17,15 @@ import org.slf4j.LoggerFactory;
  * one probe call is let through (half-open): its success closes the breaker, its failure opens it again. Every
  * other call is refused while the probe runs.
  *
- * <p>Hand-written on purpose: the logic is a few dozen lines, needs no dependency, and the libraries do not fit
- * (resilience4j 2 needs Java 17 and its defaults, 60 s open after 100 calls, do not suit a login path; Failsafe
- * would be a dependency for this one class). Thread-safe; logs one WARN per change of state, never per call.
+ * <p>From the first failure until the next success the database is {@link #suspect()}, which lets
+ * {@link GuardedDatabase} stop keeping callers waiting that can do without it, before the breaker opens.
+ *
+ * <p>Hand-written on purpose: the logic is a few dozen lines and the libraries do not fit. resilience4j 2 needs
+ * Java 17. Failsafe 3.3's {@code CircuitBreaker} takes one thresholding rule (consecutive, or count- or time-based),
+ * not the two above together (two breakers would make two half-open probes); a call that says nothing about the
+ * database ({@link #onNeutral()}, e.g. pool exhausted) must be recorded as a success, which would close it, or as
+ * a failure, and a probe that never reports is never recovered; and it reads {@code System.nanoTime()} with no
+ * clock to inject, so its tests would have to sleep. Thread-safe; logs one WARN per change of state, never per call.
  */
 public final class Breaker {
     private static final Logger log = LoggerFactory.getLogger(Breaker.class);

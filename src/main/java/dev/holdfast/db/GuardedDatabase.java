@@ -55,6 +55,17 @@ import org.slf4j.LoggerFactory;
  * Timeouts and connection failures count towards the breaker; answers close it; pool exhaustion and
  * overload say nothing about the database and leave it alone.
  *
+ * <p>A caller that can answer without the database ({@link #call(SqlWork, BooleanSupplier)}: a login the credential
+ * tier can serve) is not kept waiting once the database is {@linkplain Breaker#suspect() suspect}: one such call
+ * at a time goes on as a probe with the full deadline, its caller waits {@link Breaker#probeWait()} at most, and
+ * the others get {@link Reason#PROBING} at once.
+ *
+ * <p>Hand-written rather than Failsafe's {@code Timeout} + {@code Bulkhead} + {@code CircuitBreaker}: a
+ * {@code Timeout} always schedules on Failsafe's static {@code FailsafeDelayScheduler} thread, also when an
+ * executor is given, and that thread never ends, so {@link #close()} could not leave the web application without
+ * a thread of its own; a {@code Bulkhead} counts permits but runs nothing, so the bounded executor that gives the
+ * caller its hard deadline would still be needed; and see {@link Breaker} for the breaker.
+ *
  * <p>Thread-safe; one instance per pool, shared by all requests. Threads: {@code holdfast-db-<name>-N}, daemons.
  */
 public final class GuardedDatabase implements AutoCloseable {
