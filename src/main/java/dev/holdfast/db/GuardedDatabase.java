@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.apache.commons.dbcp2.BasicDataSource;
@@ -94,8 +95,8 @@ public final class GuardedDatabase implements AutoCloseable {
     private static final long WORKER_EXIT_MILLIS = 1000;
     private final Set<Connection> borrowed = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean failing = new AtomicBoolean();
-    /** A call of {@link #call(SqlWork, BooleanSupplier)} is out as the probe of a suspect database. */
-    private final AtomicBoolean probing = new AtomicBoolean();
+    /** The call of {@link #call(SqlWork, BooleanSupplier)} that is out as the probe of a suspect database. */
+    private final AtomicReference<Call<?>> probeOut = new AtomicReference<>();
     private final AtomicBoolean networkTimeoutUnsupported = new AtomicBoolean();
     private volatile boolean closed;
     private volatile Reason lastFailure;
@@ -193,18 +194,18 @@ public final class GuardedDatabase implements AutoCloseable {
             throw new DatabaseUnavailableException(Reason.NOT_CONFIGURED,
                     new IllegalStateException("database [" + name + "] is closed"));
         }
+        long start = System.nanoTime();
         boolean probe = breaker.suspect() && canDoWithout.getAsBoolean();
-        if (probe && !probing.compareAndSet(false, true)) {
+        Call<T> call = new Call<>(work, start, probe);
+        if (probe && !claimProbe(call)) {
             throw new DatabaseUnavailableException(Reason.PROBING);
         }
         if (!breaker.tryAcquire()) {
             if (probe) {
-                probing.set(false);
+                probeOut.compareAndSet(call, null);
             }
             throw new DatabaseUnavailableException(Reason.BREAKER_OPEN);
         }
-        long start = System.nanoTime();
-        Call<T> call = new Call<>(work, start, probe);
         Future<T> future;
         try {
             future = executor.submit(call);
@@ -245,6 +246,19 @@ public final class GuardedDatabase implements AutoCloseable {
         } catch (ExecutionException e) {
             throw rethrown(e.getCause());
         }
+    }
+
+    /**
+     * Makes {@code call} the probe unless another one is out. A probe out longer than the deadline (its worker stuck
+     * where no driver timeout reaches, e.g. a container pool without any) has failed, as its caller would have been
+     * told had it waited: it is reported so, and the next caller probes.
+     */
+    private boolean claimProbe(Call<?> call) {
+        Call<?> out = probeOut.get();
+        if (out != null && out.overdue()) {
+            out.settleFailure(Reason.TIMEOUT, null);
+        }
+        return probeOut.compareAndSet(null, call);
     }
 
     /**
@@ -290,7 +304,7 @@ public final class GuardedDatabase implements AutoCloseable {
                 settleFrom(e);
                 throw e;
             }
-            if (System.nanoTime() - submitted > deadline.toNanos()) {
+            if (overdue()) {
                 settleFailure(Reason.TIMEOUT, null); // too late: its caller was told TIMEOUT, or had gone
             } else {
                 settleAnswered();
@@ -354,9 +368,13 @@ public final class GuardedDatabase implements AutoCloseable {
             }
         }
 
+        boolean overdue() {
+            return System.nanoTime() - submitted > deadline.toNanos();
+        }
+
         private void endProbe() {
             if (probe) {
-                probing.set(false);
+                probeOut.compareAndSet(this, null);
             }
         }
     }

@@ -342,6 +342,45 @@ class GuardedDatabaseIT {
         assertEquals(Breaker.State.CLOSED, db.snapshot().breakerState());
     }
 
+    @Test
+    void aProbeStuckPastTheDeadlineCountsAsTimedOutAndTheNextCallerProbes() throws Exception {
+        open(2, 100);
+        proxy.refuse();
+        proxy.killAll();
+        assertEquals(Reason.CONNECTION_FAILED, unavailable("refused, fallback caller, first call",
+                () -> db.call(GuardedDatabaseIT::selectOne, () -> true)));
+        proxy.pass();
+        // A probe whose worker never comes back (a container pool without any timeout would do this).
+        CountDownLatch release = new CountDownLatch(1);
+        SqlWork<Integer> stuck = c -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return 0;
+        };
+        try {
+            assertEquals(Reason.PROBING, assertThrows(DatabaseUnavailableException.class,
+                    () -> db.call(stuck, () -> true)).reason());
+            // Once it is past the deadline, the next fallback caller reports it as timed out and probes itself.
+            assertTrue(eventually(Duration.ofSeconds(15), () -> {
+                try {
+                    return db.call(GuardedDatabaseIT::selectOne, () -> true) == 1;
+                } catch (DatabaseUnavailableException e) {
+                    assertEquals(Reason.PROBING, e.reason());
+                    return false;
+                } catch (SQLException e) {
+                    throw new AssertionError(e);
+                }
+            }), "the next caller probes once the stuck probe is past the deadline");
+            assertFalse(breaker.suspect());
+            assertEquals(Reason.TIMEOUT, db.snapshot().lastFailure().orElseThrow());
+        } finally {
+            release.countDown();
+        }
+    }
+
     /** A caller whose fallback cannot answer (a user the tier does not know) waits for the database as before. */
     @Test
     void aCallerWhoseFallbackCannotAnswerWaitsTheDeadline() throws Exception {
@@ -500,7 +539,10 @@ class GuardedDatabaseIT {
     void aBurstAgainstAHealthyDatabaseIsServedNotRefused() throws Exception {
         open(2, 5);
         warm(2);
-        int callers = 10; // 5 per connection: the last waits for 4 queries of 20 ms, well within maxWait
+        // As many as the queue holds (4 per connection): at the instant of a burst the workers may not have taken
+        // any call off the queue yet, so only the queue's room is certain. Each waits for at most 4 queries of
+        // 20 ms, well within maxWait.
+        int callers = GuardedDatabase.QUEUED_PER_CONNECTION * 2;
         ExecutorService pool = Executors.newFixedThreadPool(callers);
         try {
             CountDownLatch together = new CountDownLatch(callers);
