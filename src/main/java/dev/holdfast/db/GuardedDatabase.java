@@ -249,14 +249,19 @@ public final class GuardedDatabase implements AutoCloseable {
     }
 
     /**
-     * Makes {@code call} the probe unless another one is out. A probe out longer than the deadline (its worker stuck
-     * where no driver timeout reaches, e.g. a container pool without any) has failed, as its caller would have been
-     * told had it waited: it is reported so, and the next caller probes.
+     * Makes {@code call} the probe unless another one is out. A probe out longer than the deadline has ended as its
+     * caller would have been told had it waited: still queued (every worker busy), it is given up as saying nothing;
+     * running (its worker stuck where no driver timeout reaches, e.g. a container pool without any), it timed out.
+     * Either way the next caller probes.
      */
     private boolean claimProbe(Call<?> call) {
         Call<?> out = probeOut.get();
         if (out != null && out.overdue()) {
-            out.settleFailure(Reason.TIMEOUT, null);
+            if (out.abandonIfQueued()) {
+                out.settleNeutral();
+            } else {
+                out.settleFailure(Reason.TIMEOUT, null);
+            }
         }
         return probeOut.compareAndSet(null, call);
     }
