@@ -66,6 +66,13 @@ class FaultProxyIT {
         SQLException refused = assertThrows(SQLException.class, this::connect);
         assertEquals("08001", refused.getSQLState());
         assertTrue(causedBy(refused, java.net.ConnectException.class), "refused, not timed out");
+        // The port stays taken while refusing: nothing else (another test's server, an outgoing connection's
+        // ephemeral port) can take it before the proxy listens there again.
+        try (java.net.ServerSocket other = new java.net.ServerSocket()) {
+            other.setReuseAddress(false);
+            assertThrows(java.net.BindException.class, () -> other.bind(
+                    new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), proxy.port())));
+        }
         proxy.pass();
         try (Connection c = connect()) {
             assertEquals(1, selectOne(c));
