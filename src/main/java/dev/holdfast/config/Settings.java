@@ -75,6 +75,7 @@ public final class Settings {
             "SELECT id, username, password_hash, roles, enabled FROM users WHERE username = ?", Parsers.text());
     public static final Setting<Integer> BREAKER_FAILURES = shared("breaker.failures", "5", Parsers.integer(1, 1000));
     public static final Setting<Duration> BREAKER_OPEN_FOR = shared("breaker.openFor", "PT5S", Parsers.duration(SECOND, Duration.ofMinutes(10)));
+    public static final Setting<Duration> BREAKER_PROBE_WAIT = shared("breaker.probeWait", "PT0.2S", Parsers.duration(ZERO, Duration.ofSeconds(60)));
 
     // --- break-glass login
     public static final Setting<Boolean> EMERGENCY_ENABLED = shared("emergency.enabled", "false", Parsers.strictBoolean());
@@ -125,6 +126,7 @@ public final class Settings {
         Collections.addAll(DECLARED, JWT_SECRET, JWT_KEYS, JWT_ISSUER, JWT_AUDIENCE, JWT_JWKS_URL, JWT_TTL, JWT_CLOCK_SKEW,
                 DB_URL, DB_USER, DB_PASSWORD, DB_JNDI, DB_MAX_TOTAL, DB_MAX_WAIT, DB_QUERY_TIMEOUT, SQL_USER,
                 BREAKER_FAILURES, BREAKER_OPEN_FOR,
+                BREAKER_PROBE_WAIT,
                 EMERGENCY_ENABLED, EMERGENCY_DB_URL, EMERGENCY_DB_USER, EMERGENCY_DB_PASSWORD, EMERGENCY_DB_MAX_TOTAL,
                 EMERGENCY_ALLOW, EMERGENCY_TTL,
                 CACHE_TTL, CACHE_MAX_ENTRIES, CACHE_DIR,

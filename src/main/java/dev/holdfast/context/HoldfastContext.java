@@ -101,11 +101,11 @@ public final class HoldfastContext implements AutoCloseable {
             String sql = settings.get(Settings.SQL_USER);
             String loginPage = settings.get(Settings.LOGIN_PAGE);
             String landing = settings.get(Settings.LOGIN_LANDING);
-            LoginService main = new LoginService(new SqlCredentialStore(mainDatabase, sql, clock), credentialTier, passwords, throttle,
+            LoginService main = new LoginService(new SqlCredentialStore(mainDatabase, sql, credentialTier::canAnswer, clock), credentialTier, passwords, throttle,
                     audit, Tier.DATABASE, Tier.CACHE, retryAfter, clock);
             login = new LoginEndpoint(main, issuer, ttl, cookies, loginPage, landing);
             emergencyLogin = emergencyDatabase.map(database -> new LoginEndpoint(
-                    new LoginService(new SqlCredentialStore(database, sql, clock), credentialTier, passwords, throttle, audit,
+                    new LoginService(new SqlCredentialStore(database, sql, credentialTier::canAnswer, clock), credentialTier, passwords, throttle, audit,
                             Tier.EMERGENCY, Tier.EMERGENCY, retryAfter, clock),
                     issuer, emergencyTtl, cookies, loginPage, landing));
             logout = new LogoutEndpoint(verifier, revocations, cookies, loginPage);
@@ -131,7 +131,7 @@ public final class HoldfastContext implements AutoCloseable {
 
     /** A guarded pool on the main database ({@code db.url} or {@code db.jndi}) with a breaker of its own. */
     private static GuardedDatabase mainDatabase(String name, int maxTotal, Settings settings, Clock clock) throws NamingException {
-        Breaker breaker = new Breaker(name, settings.get(Settings.BREAKER_FAILURES), settings.get(Settings.BREAKER_OPEN_FOR), clock);
+        Breaker breaker = breaker(name, settings, clock);
         Optional<String> jndi = settings.find(Settings.DB_JNDI);
         if (jndi.isPresent()) {
             return GuardedDatabase.overDataSource(name, Pools.fromJndi(jndi.get()), maxTotal,
@@ -146,7 +146,7 @@ public final class HoldfastContext implements AutoCloseable {
 
     /** Its own pool and breaker, sharing nothing with the main path; defaults to the main URL and user. */
     private static GuardedDatabase emergencyDatabase(Settings settings, Clock clock) {
-        Breaker breaker = new Breaker(EMERGENCY_POOL, settings.get(Settings.BREAKER_FAILURES), settings.get(Settings.BREAKER_OPEN_FOR), clock);
+        Breaker breaker = breaker(EMERGENCY_POOL, settings, clock);
         String url = settings.find(Settings.EMERGENCY_DB_URL).orElseGet(() -> settings.get(Settings.DB_URL));
         String user = settings.find(Settings.EMERGENCY_DB_USER).or(() -> settings.find(Settings.DB_USER)).orElse(null);
         String password = settings.find(Settings.EMERGENCY_DB_PASSWORD).or(() -> settings.find(Settings.DB_PASSWORD))
@@ -154,6 +154,11 @@ public final class HoldfastContext implements AutoCloseable {
         return GuardedDatabase.open(new PoolSettings(EMERGENCY_POOL, url, user, password,
                 settings.get(Settings.EMERGENCY_DB_MAX_TOTAL), settings.get(Settings.DB_MAX_WAIT), settings.get(Settings.DB_QUERY_TIMEOUT)),
                 breaker, clock);
+    }
+
+    private static Breaker breaker(String name, Settings settings, Clock clock) {
+        return new Breaker(name, settings.get(Settings.BREAKER_FAILURES), settings.get(Settings.BREAKER_OPEN_FOR),
+                settings.get(Settings.BREAKER_PROBE_WAIT), clock);
     }
 
     private static String text(Secret secret) {

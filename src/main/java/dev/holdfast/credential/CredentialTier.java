@@ -148,10 +148,23 @@ public final class CredentialTier implements AutoCloseable {
      * entry is intact. Expired and tampered entries are removed.
      */
     public Optional<StoredCredential> find(String username) {
+        Optional<StoredCredential> found = lookUp(username);
+        (found.isPresent() ? hits : misses).incrementAndGet();
+        return found;
+    }
+
+    /**
+     * Whether {@link #find} would return a credential for {@code username} now; unlike it, counts no hit or miss
+     * (a login asks this before it knows whether it needs the tier).
+     */
+    public boolean canAnswer(String username) {
+        return lookUp(username).isPresent();
+    }
+
+    private Optional<StoredCredential> lookUp(String username) {
         Objects.requireNonNull(username, "username");
         byte[] sealed = cache.get(username);
         if (sealed == null) {
-            misses.incrementAndGet();
             return Optional.empty();
         }
         Optional<StoredCredential> opened = seal.open(username, sealed);
@@ -159,16 +172,13 @@ public final class CredentialTier implements AutoCloseable {
             log.warn("holdfast: credential tier entry for user [{}] failed its integrity check"
                     + " (edited, or sealed under another key); dropped", username);
             cache.remove(username); // not remove(k, v): byte[] equality is identity
-            misses.incrementAndGet();
             return Optional.empty();
         }
         Instant now = clock.instant();
         if (!opened.get().confirmedAt().plus(ttl).isAfter(now)) {
             cache.remove(username); // not remove(k, v): byte[] equality is identity
-            misses.incrementAndGet();
             return Optional.empty();
         }
-        hits.incrementAndGet();
         return opened;
     }
 

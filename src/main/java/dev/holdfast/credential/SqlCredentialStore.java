@@ -18,6 +18,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -37,15 +39,29 @@ public final class SqlCredentialStore {
     private final GuardedDatabase database;
     private final String query;
     private final Clock clock;
+    private final Predicate<String> answeredElsewhere;
     private volatile Columns columns;
 
     /**
+     * A store whose callers always wait for the database (up to its deadline).
+     *
      * @param query the credential query with exactly one {@code ?} for the username
      * @throws IllegalArgumentException when the query does not have exactly one {@code ?}
      */
     public SqlCredentialStore(GuardedDatabase database, String query, Clock clock) {
+        this(database, query, username -> false, clock);
+    }
+
+    /**
+     * @param query             the credential query with exactly one {@code ?} for the username
+     * @param answeredElsewhere whether a username can be answered without the database (the credential tier's
+     *                          {@link CredentialTier#canAnswer}); asked only while the database is failing
+     * @throws IllegalArgumentException when the query does not have exactly one {@code ?}
+     */
+    public SqlCredentialStore(GuardedDatabase database, String query, Predicate<String> answeredElsewhere, Clock clock) {
         this.database = Objects.requireNonNull(database, "database");
         this.query = Objects.requireNonNull(query, "query");
+        this.answeredElsewhere = Objects.requireNonNull(answeredElsewhere, "answeredElsewhere");
         this.clock = Objects.requireNonNull(clock, "clock");
         long parameters = query.chars().filter(c -> c == '?').count();
         if (parameters != 1) {
@@ -56,8 +72,12 @@ public final class SqlCredentialStore {
 
     /**
      * The user's row as the database says now, or empty when there is no such user (or the row has no hash).
+     * While the database is failing (a call timed out or could not connect, none answered since), a user the
+     * credential tier can answer is not kept waiting the deadline: see
+     * {@link GuardedDatabase#call(dev.holdfast.db.SqlWork, BooleanSupplier)}.
      *
-     * @throws DatabaseUnavailableException the database could not answer in time: try the credential tier
+     * @throws DatabaseUnavailableException the database could not answer in time, or was not waited for: try the
+     *                                      credential tier
      * @throws CredentialQueryException     the query is wrong for this database (an operator must act)
      */
     public Optional<StoredCredential> find(String username) throws DatabaseUnavailableException {
@@ -66,7 +86,7 @@ public final class SqlCredentialStore {
             return Optional.empty(); // PostgreSQL text cannot hold NUL: no such user, not a query error
         }
         try {
-            return database.call(connection -> lookUp(connection, username));
+            return database.call(connection -> lookUp(connection, username), () -> answeredElsewhere.test(username));
         } catch (SQLException e) {
             throw new CredentialQueryException("[" + SETTING + "] failed on the database: SQLState "
                     + e.getSQLState() + ": " + e.getMessage(), e);

@@ -17,9 +17,15 @@ import org.slf4j.LoggerFactory;
  * one probe call is let through (half-open): its success closes the breaker, its failure opens it again. Every
  * other call is refused while the probe runs.
  *
- * <p>Hand-written on purpose: the logic is a few dozen lines, needs no dependency, and the libraries do not fit
- * (resilience4j 2 needs Java 17 and its defaults, 60 s open after 100 calls, do not suit a login path; Failsafe
- * would be a dependency for this one class). Thread-safe; logs one WARN per change of state, never per call.
+ * <p>From the first failure until the next success the database is {@link #suspect()}, which lets
+ * {@link GuardedDatabase} stop keeping callers waiting that can do without it, before the breaker opens.
+ *
+ * <p>Hand-written on purpose: the logic is a few dozen lines and the libraries do not fit. resilience4j 2 needs
+ * Java 17. Failsafe 3.3's {@code CircuitBreaker} takes one thresholding rule (consecutive, or count- or time-based),
+ * not the two above together (two breakers would make two half-open probes); a call that says nothing about the
+ * database ({@link #onNeutral()}, e.g. pool exhausted) must be recorded as a success, which would close it, or as
+ * a failure, and a probe that never reports is never recovered; and it reads {@code System.nanoTime()} with no
+ * clock to inject, so its tests would have to sleep. Thread-safe; logs one WARN per change of state, never per call.
  */
 public final class Breaker {
     private static final Logger log = LoggerFactory.getLogger(Breaker.class);
@@ -28,6 +34,8 @@ public final class Breaker {
     public static final int DEFAULT_FAILURE_THRESHOLD = 5;
     /** Default time the breaker stays open before one probe is let through. */
     public static final Duration DEFAULT_OPEN_FOR = Duration.ofSeconds(5);
+    /** Default longest wait for a probe by a caller that can do without the database. */
+    public static final Duration DEFAULT_PROBE_WAIT = Duration.ofMillis(200);
 
     /** The breaker's state, for health. */
     public enum State {
@@ -42,6 +50,7 @@ public final class Breaker {
     private final String name;
     private final int failureThreshold;
     private final Duration openFor;
+    private final Duration probeWait;
     private final Clock clock;
 
     /** How far back the failure ratio looks. */
@@ -62,21 +71,39 @@ public final class Breaker {
      * @param name             the database's name, for the log ({@code main}, {@code emergency})
      * @param failureThreshold consecutive failures that open the breaker (at least 1)
      * @param openFor          how long it stays open before a probe (positive)
+     * @param probeWait        how long a caller that can do without the database waits for its call while the
+     *                         database is {@link #suspect() suspect} (zero or more; see
+     *                         {@link GuardedDatabase#call(SqlWork, java.util.function.BooleanSupplier)})
      * @param clock            time source
      */
-    public Breaker(String name, int failureThreshold, Duration openFor, Clock clock) {
+    public Breaker(String name, int failureThreshold, Duration openFor, Duration probeWait, Clock clock) {
         this.name = PoolSettings.requireName(name);
         if (failureThreshold < 1) {
             throw new IllegalArgumentException("failureThreshold must be at least 1: " + failureThreshold);
         }
         this.failureThreshold = failureThreshold;
         this.openFor = PoolSettings.requirePositive(openFor, "openFor");
+        Objects.requireNonNull(probeWait, "probeWait");
+        if (probeWait.isNegative()) {
+            throw new IllegalArgumentException("probeWait must not be negative: " + probeWait);
+        }
+        this.probeWait = probeWait;
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** A breaker with the defaults: open after 5 consecutive failures, for 5 seconds. */
+    /** A breaker that lets callers with somewhere else to go wait {@link #DEFAULT_PROBE_WAIT} for a probe. */
+    public Breaker(String name, int failureThreshold, Duration openFor, Clock clock) {
+        this(name, failureThreshold, openFor, DEFAULT_PROBE_WAIT, clock);
+    }
+
+    /** A breaker with the defaults: open after 5 consecutive failures, for 5 seconds; probes waited for 0.2 s. */
     public static Breaker withDefaults(String name, Clock clock) {
-        return new Breaker(name, DEFAULT_FAILURE_THRESHOLD, DEFAULT_OPEN_FOR, clock);
+        return new Breaker(name, DEFAULT_FAILURE_THRESHOLD, DEFAULT_OPEN_FOR, DEFAULT_PROBE_WAIT, clock);
+    }
+
+    /** How long a caller that can do without the database waits for its call while the database is suspect. */
+    public Duration probeWait() {
+        return probeWait;
     }
 
     /**
@@ -167,6 +194,15 @@ public final class Breaker {
 
     public synchronized State state() {
         return state;
+    }
+
+    /**
+     * Whether the database has failed since it last answered: a timeout or connection failure was reported and no
+     * success after it (also true while open or half-open). Pool exhaustion and overload say nothing about the
+     * database and leave it as it was.
+     */
+    public synchronized boolean suspect() {
+        return state != State.CLOSED || consecutiveFailures > 0;
     }
 
     /** Whether a call would be let through now (no state change). */

@@ -14,6 +14,11 @@ public final class DatabaseUnavailableException extends Exception {
     public enum Reason {
         /** The breaker is open: recent calls failed, so this one was not tried. */
         BREAKER_OPEN,
+        /**
+         * The database failed and has not answered since: a caller that can do without it was not kept waiting
+         * (one such call at a time goes on as a probe, which keeps the full deadline).
+         */
+        PROBING,
         /** No pooled connection within {@code db.maxWait}. */
         POOL_EXHAUSTED,
         /** The call did not finish within its deadline ({@code db.maxWait + db.queryTimeout}). */

@@ -27,6 +27,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.apache.commons.dbcp2.BasicDataSource;
 import org.slf4j.Logger;
@@ -54,11 +56,24 @@ import org.slf4j.LoggerFactory;
  * Timeouts and connection failures count towards the breaker; answers close it; pool exhaustion and
  * overload say nothing about the database and leave it alone.
  *
+ * <p>A caller that can answer without the database ({@link #call(SqlWork, BooleanSupplier)}: a login the credential
+ * tier can serve) is not kept waiting once the database is {@linkplain Breaker#suspect() suspect}: one such call
+ * at a time goes on as a probe with the full deadline, its caller waits {@link Breaker#probeWait()} at most, and
+ * the others get {@link Reason#PROBING} at once.
+ *
+ * <p>Hand-written rather than Failsafe's {@code Timeout} + {@code Bulkhead} + {@code CircuitBreaker}: a
+ * {@code Timeout} always schedules on Failsafe's static {@code FailsafeDelayScheduler} thread, also when an
+ * executor is given, and that thread never ends: after a single call from a web application it holds the
+ * application's class loader as its context loader and keeps it from being collected (measured with 3.3.2), so
+ * every redeploy would leak; a {@code Bulkhead} counts permits but runs nothing, so the bounded executor that gives the
+ * caller its hard deadline would still be needed; and see {@link Breaker} for the breaker.
+ *
  * <p>Thread-safe; one instance per pool, shared by all requests. Threads: {@code holdfast-db-<name>-N}, daemons.
  */
 public final class GuardedDatabase implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GuardedDatabase.class);
     private static final Executor DIRECT = Runnable::run;
+    private static final BooleanSupplier NO_FALLBACK = () -> false;
     /**
      * Calls that may wait for a connection, per connection. A queued call waits {@code maxWait} at most, so a deep
      * queue costs little when the database is dead; a shallow one would refuse a burst of logins that a healthy
@@ -81,6 +96,8 @@ public final class GuardedDatabase implements AutoCloseable {
     private static final long WORKER_EXIT_MILLIS = 1000;
     private final Set<Connection> borrowed = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean failing = new AtomicBoolean();
+    /** The call of {@link #call(SqlWork, BooleanSupplier)} that is out as the probe of a suspect database. */
+    private final AtomicReference<Call<?>> probeOut = new AtomicReference<>();
     private final AtomicBoolean networkTimeoutUnsupported = new AtomicBoolean();
     private volatile boolean closed;
     private volatile Reason lastFailure;
@@ -152,78 +169,153 @@ public final class GuardedDatabase implements AutoCloseable {
      * @throws SQLException                 the database answered with an error (constraint, syntax, permission)
      */
     public <T> T call(SqlWork<T> work) throws DatabaseUnavailableException, SQLException {
+        return call(work, NO_FALLBACK);
+    }
+
+    /**
+     * Like {@link #call(SqlWork)}, for a caller that can answer without the database when {@code canDoWithout} says
+     * so (a login the credential tier can serve). It is asked only while the database is
+     * {@linkplain Breaker#suspect() suspect}: a call has timed out or failed to connect and none has been answered
+     * since. Then, instead of waiting the deadline:
+     * <ul>
+     *   <li>one such call at a time goes to the database as a probe; its caller waits for it at most the
+     *       breaker's {@link Breaker#probeWait() probeWait} and then gets {@link Reason#PROBING}, while the probe
+     *       runs on to the usual deadline and tells the breaker what it found (an answer ends the suspicion);</li>
+     *   <li>the others get {@link Reason#PROBING} at once, without a call.</li>
+     * </ul>
+     * While the database answers, even slowly within the deadline, this is exactly {@link #call(SqlWork)}.
+     *
+     * @throws DatabaseUnavailableException the database could not answer, or was not waited for
+     * @throws SQLException                 the database answered with an error (constraint, syntax, permission)
+     */
+    public <T> T call(SqlWork<T> work, BooleanSupplier canDoWithout) throws DatabaseUnavailableException, SQLException {
         Objects.requireNonNull(work, "work");
+        Objects.requireNonNull(canDoWithout, "canDoWithout");
         if (closed) {
             throw new DatabaseUnavailableException(Reason.NOT_CONFIGURED,
                     new IllegalStateException("database [" + name + "] is closed"));
         }
+        long start = System.nanoTime();
+        boolean probe = breaker.suspect() && canDoWithout.getAsBoolean();
+        Call<T> call = new Call<>(work, start, probe);
+        if (probe && !claimProbe(call)) {
+            throw new DatabaseUnavailableException(Reason.PROBING);
+        }
         if (!breaker.tryAcquire()) {
+            if (probe) {
+                probeOut.compareAndSet(call, null);
+            }
             throw new DatabaseUnavailableException(Reason.BREAKER_OPEN);
         }
-        long start = System.nanoTime();
-        Call<T> call = new Call<>(work);
         Future<T> future;
         try {
             future = executor.submit(call);
         } catch (RejectedExecutionException e) {
-            breaker.onNeutral();
+            call.settleNeutral();
             throw closed ? new DatabaseUnavailableException(Reason.NOT_CONFIGURED, e)
                     : unavailable(Reason.OVERLOADED, e);
         }
+        Duration wait = probe && breaker.probeWait().compareTo(deadline) < 0 ? breaker.probeWait() : deadline;
         try {
-            if (!call.awaitStart(maxWait) && call.abandonIfQueued()) {
-                executor.remove((Runnable) future); // free its queue slot now
-                breaker.onNeutral();
-                throw unavailable(Reason.POOL_EXHAUSTED, null);
+            if (!call.awaitStart(wait.compareTo(maxWait) < 0 ? wait : maxWait)) {
+                if (probe) {
+                    // still queued: a worker runs it within maxWait of now or skips it; either way it reports
+                    throw new DatabaseUnavailableException(Reason.PROBING);
+                }
+                if (call.abandonIfQueued()) {
+                    executor.remove((Runnable) future); // free its queue slot now
+                    call.settleNeutral();
+                    throw unavailable(Reason.POOL_EXHAUSTED, null);
+                }
             }
-            long left = deadline.toNanos() - (System.nanoTime() - start);
-            T result = future.get(Math.max(0, left), TimeUnit.NANOSECONDS);
-            answered();
-            return result;
+            long left = wait.toNanos() - (System.nanoTime() - start);
+            return future.get(Math.max(0, left), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
+            if (probe) {
+                // the probe runs on to the deadline on its worker and reports what it found
+                throw new DatabaseUnavailableException(Reason.PROBING, e);
+            }
+            call.settleFailure(Reason.TIMEOUT, e); // before the cancel: what the interrupted worker throws is not news
             abandon(future);
-            breaker.onFailure();
-            throw unavailable(Reason.TIMEOUT, e);
+            throw new DatabaseUnavailableException(Reason.TIMEOUT, e);
         } catch (InterruptedException e) {
             call.abandonIfQueued();
+            call.settleNeutral();
             abandon(future);
-            breaker.onNeutral();
             Thread.currentThread().interrupt();
             throw new DatabaseUnavailableException(Reason.TIMEOUT, e);
         } catch (ExecutionException e) {
-            if (closed) {
-                // close() interrupted or aborted this call: whatever the driver made of that is not an answer
-                breaker.onNeutral();
-                throw new DatabaseUnavailableException(Reason.NOT_CONFIGURED, e.getCause());
-            }
             throw rethrown(e.getCause());
         }
     }
 
     /**
+     * Makes {@code call} the probe unless another one is out. A probe out longer than the deadline has ended as its
+     * caller would have been told had it waited: still queued (every worker busy), it is given up as saying nothing;
+     * running (its worker stuck where no driver timeout reaches, e.g. a container pool without any), it timed out.
+     * Either way the next caller probes.
+     */
+    private boolean claimProbe(Call<?> call) {
+        Call<?> out = probeOut.get();
+        if (out != null && out.overdue()) {
+            if (out.abandonIfQueued()) {
+                out.settleNeutral();
+            } else {
+                out.settleFailure(Reason.TIMEOUT, null);
+            }
+        }
+        return probeOut.compareAndSet(null, call);
+    }
+
+    /**
      * One call on its way through the executor. It waits at most {@code maxWait} for a worker (with as many workers
      * as connections, a worker is a connection): if none is free by then the caller abandons it (pool exhausted,
-     * nothing learned about the database) and a worker that reaches it later skips it.
+     * nothing learned about the database) and a worker that reaches it later skips it; a probe whose caller has
+     * gone is skipped by the worker itself.
+     *
+     * <p>What the call says about the database reaches the breaker exactly once: from the worker when the work
+     * ends (it may end after its caller has stopped waiting), or from the caller when the deadline passes or the
+     * call never starts, whichever comes first.
      */
     private final class Call<T> implements Callable<T> {
         private static final int QUEUED = 0;
         private static final int RUNNING = 1;
         private static final int ABANDONED = 2;
         private final SqlWork<T> work;
+        private final long submitted;
+        private final boolean probe;
         private final AtomicInteger state = new AtomicInteger(QUEUED);
+        private final AtomicBoolean settled = new AtomicBoolean();
         private final CountDownLatch started = new CountDownLatch(1);
 
-        Call(SqlWork<T> work) {
+        Call(SqlWork<T> work, long submitted, boolean probe) {
             this.work = work;
+            this.submitted = submitted;
+            this.probe = probe;
         }
 
         @Override
-        public T call() throws SQLException {
+        public T call() throws Exception {
+            if (probe && System.nanoTime() - submitted > maxWait.toNanos() && abandonIfQueued()) {
+                settleNeutral(); // no worker within maxWait: busy, which says nothing about the database
+            }
             if (!state.compareAndSet(QUEUED, RUNNING)) {
                 throw new CancellationException("abandoned while queued");
             }
             started.countDown();
-            return runOnConnection(work);
+            T result;
+            try {
+                result = runOnConnection(work);
+            } catch (Exception | Error e) {
+                settleFrom(e);
+                throw e;
+            }
+            if (overdue()) {
+                settleFailure(Reason.TIMEOUT, null); // too late: its caller was told TIMEOUT, or had gone
+            } else {
+                settleAnswered();
+            }
+            return result;
         }
 
         boolean awaitStart(Duration timeout) throws InterruptedException {
@@ -233,6 +325,63 @@ public final class GuardedDatabase implements AutoCloseable {
         /** True when the call had not started and now never will. */
         boolean abandonIfQueued() {
             return state.compareAndSet(QUEUED, ABANDONED);
+        }
+
+        /** Tells the breaker what a failure of the work says about the database. */
+        private void settleFrom(Throwable failure) {
+            if (closed) {
+                settleNeutral(); // close() interrupted or aborted this call: not the database's doing
+                return;
+            }
+            Optional<Reason> reason = FailureClassifier.unavailability(failure);
+            if (reason.isPresent() && reason.get() == Reason.POOL_EXHAUSTED) {
+                settle(breaker::onNeutral, reason.get(), failure);
+            } else if (reason.isPresent()) {
+                settleFailure(reason.get(), failure);
+            } else if (failure instanceof SQLException) {
+                settleAnswered(); // an error answer is an answer
+            } else {
+                settleNeutral();
+            }
+        }
+
+        void settleAnswered() {
+            if (settled.compareAndSet(false, true)) {
+                breaker.onSuccess();
+                if (failing.compareAndSet(true, false)) {
+                    log.info("holdfast: database [{}] answers again", name);
+                }
+                endProbe();
+            }
+        }
+
+        void settleFailure(Reason reason, Throwable cause) {
+            settle(breaker::onFailure, reason, cause);
+        }
+
+        void settleNeutral() {
+            if (settled.compareAndSet(false, true)) {
+                breaker.onNeutral();
+                endProbe();
+            }
+        }
+
+        private void settle(Runnable outcome, Reason reason, Throwable cause) {
+            if (settled.compareAndSet(false, true)) {
+                outcome.run();
+                noteFailure(reason, cause);
+                endProbe();
+            }
+        }
+
+        boolean overdue() {
+            return System.nanoTime() - submitted > deadline.toNanos();
+        }
+
+        private void endProbe() {
+            if (probe) {
+                probeOut.compareAndSet(this, null);
+            }
         }
     }
 
@@ -282,24 +431,21 @@ public final class GuardedDatabase implements AutoCloseable {
     }
 
     /**
-     * Throws the caller's exception for a worker's failure, after telling the breaker what it says about the
-     * database. Declared to return an Error only so that callers can write {@code throw rethrown(...)}.
+     * Throws the caller's exception for a worker's failure (the worker has told the breaker already). Declared to
+     * return an Error only so that callers can write {@code throw rethrown(...)}.
      */
     private Error rethrown(Throwable cause) throws SQLException, DatabaseUnavailableException {
+        if (closed) {
+            // close() interrupted or aborted this call: whatever the driver made of that is not an answer
+            throw new DatabaseUnavailableException(Reason.NOT_CONFIGURED, cause);
+        }
         Optional<Reason> reason = FailureClassifier.unavailability(cause);
         if (reason.isPresent()) {
-            if (reason.get() == Reason.POOL_EXHAUSTED) {
-                breaker.onNeutral();
-            } else {
-                breaker.onFailure();
-            }
-            throw unavailable(reason.get(), cause);
+            throw new DatabaseUnavailableException(reason.get(), cause);
         }
         if (cause instanceof SQLException) {
-            answered();
             throw (SQLException) cause;
         }
-        breaker.onNeutral();
         if (cause instanceof RuntimeException) {
             throw (RuntimeException) cause;
         }
@@ -314,14 +460,13 @@ public final class GuardedDatabase implements AutoCloseable {
         executor.remove((Runnable) future); // free its queue slot now, not when a worker reaches it
     }
 
-    private void answered() {
-        breaker.onSuccess();
-        if (failing.compareAndSet(true, false)) {
-            log.info("holdfast: database [{}] answers again", name);
-        }
+    private DatabaseUnavailableException unavailable(Reason reason, Throwable cause) {
+        noteFailure(reason, cause);
+        return new DatabaseUnavailableException(reason, cause);
     }
 
-    private DatabaseUnavailableException unavailable(Reason reason, Throwable cause) {
+    /** For health and the log: one WARN when the database stops answering, DEBUG for each failure after. */
+    private void noteFailure(Reason reason, Throwable cause) {
         lastFailure = reason;
         lastFailureAt = clock.instant();
         if (failing.compareAndSet(false, true)) {
@@ -329,7 +474,6 @@ public final class GuardedDatabase implements AutoCloseable {
         } else {
             log.debug("holdfast: database [{}] cannot answer: {}", name, reason);
         }
-        return new DatabaseUnavailableException(reason, cause);
     }
 
     /** Exception types and SQLStates only: driver messages can carry connection details. */

@@ -123,6 +123,19 @@ class CredentialTierTest {
     }
 
     @Test
+    void canAnswerSaysWhatFindWouldWithoutCountingAHitOrMiss() {
+        CredentialTier tier = memory();
+        tier.remember(alice());
+        assertTrue(tier.canAnswer("alice"));
+        assertFalse(tier.canAnswer("nobody"));
+        clock.advance(TTL);
+        assertFalse(tier.canAnswer("alice"), "past the ttl, as find");
+        CredentialTier.Statistics stats = tier.statistics();
+        assertEquals(0, stats.hits());
+        assertEquals(0, stats.misses());
+    }
+
+    @Test
     void countsEntriesHitsAndMisses() {
         CredentialTier tier = memory();
         tier.remember(alice());

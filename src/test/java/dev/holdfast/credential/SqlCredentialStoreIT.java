@@ -195,6 +195,21 @@ class SqlCredentialStoreIT {
     }
 
     @Test
+    void afterOneTimeoutAUserTheTierCanAnswerIsNotKeptWaiting() throws Exception {
+        SqlCredentialStore store = new SqlCredentialStore(db, SqlCredentialStore.DEFAULT_QUERY,
+                username -> username.equals("alice"), clock);
+        assertTrue(store.find("alice").isPresent(), "while the database answers, it is asked");
+        proxy.blackhole();
+        assertEquals(Reason.TIMEOUT, assertThrows(DatabaseUnavailableException.class, () -> store.find("alice")).reason());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(Reason.PROBING, assertThrows(DatabaseUnavailableException.class,
+                    () -> store.find("alice")).reason());
+        }
+        // bob has no other way to an answer: the database is still asked, and waited for
+        assertEquals(Reason.TIMEOUT, assertThrows(DatabaseUnavailableException.class, () -> store.find("bob")).reason());
+    }
+
+    @Test
     void droppedConnectionsAreUnavailable() throws Exception {
         assertTrue(store().find("alice").isPresent());
         proxy.drop();

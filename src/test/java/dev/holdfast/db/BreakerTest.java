@@ -187,6 +187,40 @@ class BreakerTest {
     }
 
     @Test
+    void oneFailureMakesTheDatabaseSuspectUntilItAnswers() {
+        assertFalse(breaker.suspect());
+        fail(1);
+        assertEquals(Breaker.State.CLOSED, breaker.state());
+        assertTrue(breaker.suspect(), "a timeout or refused connection, and no answer since");
+        assertTrue(breaker.tryAcquire(), "callers without a fallback still go to the database");
+        breaker.onNeutral();
+        assertTrue(breaker.suspect(), "pool exhaustion says nothing about the database");
+        succeed(1);
+        assertFalse(breaker.suspect());
+    }
+
+    @Test
+    void staysSuspectWhileOpenOrHalfOpenAndNotAfterASuccessfulProbe() {
+        fail(3);
+        assertTrue(breaker.suspect());
+        clock.advance(Duration.ofSeconds(5));
+        assertTrue(breaker.tryAcquire());
+        assertEquals(Breaker.State.HALF_OPEN, breaker.state());
+        assertTrue(breaker.suspect());
+        breaker.onSuccess();
+        assertFalse(breaker.suspect());
+    }
+
+    @Test
+    void probeWaitDefaultsToAFifthOfASecondAndMayBeZeroButNotNegative() {
+        assertEquals(Duration.ofMillis(200), breaker.probeWait());
+        assertEquals(Duration.ZERO, new Breaker("main", 3, Duration.ofSeconds(5), Duration.ZERO, clock).probeWait());
+        IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+                () -> new Breaker("main", 3, Duration.ofSeconds(5), Duration.ofMillis(-1), clock));
+        assertEquals("probeWait must not be negative: PT-0.001S", negative.getMessage());
+    }
+
+    @Test
     void rejectsSettingsThatCannotWork() {
         IllegalArgumentException threshold = assertThrows(IllegalArgumentException.class,
                 () -> new Breaker("main", 0, Duration.ofSeconds(5), clock));

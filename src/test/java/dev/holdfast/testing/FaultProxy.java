@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@link Mode#PASS}: forwards both ways.</li>
  *   <li>{@link Mode#REFUSE}: the listening socket is closed, so new connects are refused (a stopped server);
- *       switching back reopens it on the same port. Existing connections are left alone: add
+ *       switching back reopens it on the same port, which a bound socket that does not listen keeps reserved
+ *       meanwhile (no other program's ephemeral bind can take it; connects still see "refused"). Existing
+ *       connections are left alone: add
  *       {@link #killAll()} for a server that went away completely.</li>
  *   <li>{@link Mode#BLACKHOLE}: new connections are accepted and then never answered; existing connections
  *       freeze (nothing is forwarded either way). A network partition: only client timeouts end a call.
@@ -86,6 +88,8 @@ public final class FaultProxy implements AutoCloseable {
     private final AtomicInteger threadNumber = new AtomicInteger();
     private final AtomicInteger accepted = new AtomicInteger();
     private ServerSocket listener;
+    /** While refusing: holds the port without listening, so nothing else can bind it before it reopens. */
+    private Socket reserved;
     private Mode mode = Mode.PASS;
     private boolean closed;
 
@@ -181,6 +185,7 @@ public final class FaultProxy implements AutoCloseable {
         log.info("fault proxy :{} -> {}", port, next);
         if (toClose != null) {
             closeQuietly(toClose);
+            reserve();
         }
         if (reopen) {
             reopen();
@@ -213,6 +218,7 @@ public final class FaultProxy implements AutoCloseable {
         if (toClose != null) {
             closeQuietly(toClose);
         }
+        releaseReservation();
         killAll();
         for (Thread thread : new ArrayList<>(threads)) {
             try {
@@ -227,7 +233,41 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
+    /** Binds the port without listening; the closed listener may hold it a moment longer (its accept thread). */
+    private void reserve() {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            Socket hold = new Socket();
+            try {
+                hold.setReuseAddress(true);
+                hold.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                synchronized (lock) {
+                    reserved = hold;
+                }
+                return;
+            } catch (BindException e) {
+                closeQuietly(hold);
+                pause(Duration.ofMillis(10));
+            } catch (IOException e) {
+                closeQuietly(hold);
+                break;
+            }
+        }
+        log.warn("fault proxy :{} could not reserve its port while refusing", port);
+    }
+
+    private void releaseReservation() {
+        Socket hold;
+        synchronized (lock) {
+            hold = reserved;
+            reserved = null;
+        }
+        if (hold != null) {
+            closeQuietly(hold);
+        }
+    }
+
     private void reopen() {
+        releaseReservation();
         IOException last = null;
         for (int attempt = 0; attempt < 50; attempt++) {
             try {
