@@ -134,26 +134,14 @@ public final class TokenVerifier {
     private Verification verify(String compact, Scratch s) {
         int length = compact.length();
         byte[] ascii = s.ascii;
-        int dots = 0;
-        int firstDot = -1;
-        int secondDot = -1;
-        boolean alphabet = true;
+        int all = 0;
         for (int i = 0; i < length; i++) {
             char c = compact.charAt(i);
-            if (c == '.') {
-                if (++dots == 1) {
-                    firstDot = i;
-                } else if (dots == 2) {
-                    secondDot = i;
-                }
-            } else if (!StrictBase64Url.isAlphabet(c)) {
-                alphabet = false;
-                break;
-            }
+            all |= c;
             ascii[i] = (byte) c;
         }
-        if (!alphabet) {
-            return Verification.rejected(Rejection.MALFORMED);
+        if (all >= 0x80) {
+            return Verification.rejected(Rejection.MALFORMED); // not ASCII, so not base64url; and the copy is exact
         }
         VerifiedTokenCache.Key cacheKey = null;
         Object generation = null;
@@ -171,7 +159,7 @@ public final class TokenVerifier {
                 }
             }
         }
-        Verification verification = firstSight(s, length, dots, firstDot, secondDot);
+        Verification verification = firstSight(s, length);
         if (cache != null && verification.isValid()) {
             VerifiedToken token = verification.token().orElseThrow();
             cache.put(cacheKey, new VerifiedTokenCache.Entry(verification, token.jti(), s.acceptedUntil, generation),
@@ -180,7 +168,23 @@ public final class TokenVerifier {
         return verification;
     }
 
-    private Verification firstSight(Scratch s, int length, int dots, int firstDot, int secondDot) {
+    private Verification firstSight(Scratch s, int length) {
+        byte[] ascii = s.ascii;
+        int dots = 0;
+        int firstDot = -1;
+        int secondDot = -1;
+        for (int i = 0; i < length; i++) {
+            byte b = ascii[i];
+            if (b == '.') {
+                if (++dots == 1) {
+                    firstDot = i;
+                } else if (dots == 2) {
+                    secondDot = i;
+                }
+            } else if (!StrictBase64Url.isAlphabet((char) b)) {
+                return Verification.rejected(Rejection.MALFORMED);
+            }
+        }
         if (dots == 4) {
             return Verification.rejected(Rejection.UNSUPPORTED); // JWE
         }
@@ -193,7 +197,6 @@ public final class TokenVerifier {
         if (firstDot == 0 || secondDot == firstDot + 1) {
             return Verification.rejected(Rejection.MALFORMED);
         }
-        byte[] ascii = s.ascii;
         byte[] decoded = s.decoded;
         int headerLength = StrictBase64Url.decode(ascii, 0, firstDot, decoded, 0);
         if (headerLength < 0 || !isStrictUtf8(decoded, 0, headerLength)) {
