@@ -9,7 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION="${DURATION:-3s}"
-ROUNDS="${ROUNDS:-6}"
+ROUNDS="${ROUNDS:-8}"
+WARMUP="${WARMUP:-6s}"
 THREADS="${THREADS:-2}"
 CONNECTIONS="${CONNECTIONS:-16}"
 CONTAINERS="${CONTAINERS:-jetty tomcat}"
@@ -44,8 +45,8 @@ for container in $CONTAINERS; do
   [[ "$(curl -s "${open[@]}")" == "hello null" ]] || { echo "$container: open page wrong"; exit 1; }
   [[ "$(curl -s "${protected[@]}")" == "hello bench" ]] || { echo "$container: protected page wrong"; exit 1; }
   [[ "$(curl -s -o /dev/null -w '%{http_code}' "$base/protected/hello.jsp")" == 401 ]] || { echo "$container: no 401 without token"; exit 1; }
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d3s "${open[@]}" >/dev/null
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d3s "${protected[@]}" >/dev/null
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "${open[@]}" >/dev/null
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "${protected[@]}" >/dev/null
   ratios=""; opens=""; prots=""
   for round in $(seq 1 "$ROUNDS"); do
     if (( round % 2 )); then
