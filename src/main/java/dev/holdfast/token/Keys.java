@@ -218,7 +218,7 @@ public final class Keys {
     private final VerificationKey signing;          // null when verify-only
     private final byte[] derivationMaterial;         // null when verify-only
     private final String publicJwkSetJson;           // null for HMAC and remote
-    private final VerificationKeyResolver resolver;
+    private final VerificationKeyResolver resolver;  // remote only: jose4j's cached HttpsJwks lookup
     private final String description;
 
     private Keys(Map<String, VerificationKey> byKid, Set<String> algorithms, VerificationKey signing,
@@ -263,7 +263,7 @@ public final class Keys {
         String kid = base64url(Arrays.copyOf(hmacSha256(copy, "holdfast key id".getBytes(StandardCharsets.US_ASCII)), 12));
         VerificationKey key = new VerificationKey(kid, algorithm, new HmacKey(copy));
         return new Keys(Map.of(kid, key), Set.of(algorithm), key, copy, null,
-                resolverFor(Map.of(kid, key)), "HMAC secret (" + algorithm + ")");
+                null, "HMAC secret (" + algorithm + ")");
     }
 
     /**
@@ -332,7 +332,7 @@ public final class Keys {
         frozen.values().forEach(k -> algorithms.add(k.algorithm));
         String publicJson = new JsonWebKeySet(published).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
         return new Keys(frozen, Collections.unmodifiableSet(algorithms), signing, material, publicJson,
-                resolverFor(frozen), "JWK Set (" + frozen.size() + " keys, signing kid " + firstKid + ")");
+                null, "JWK Set (" + frozen.size() + " keys, signing kid " + firstKid + ")");
     }
 
     /**
@@ -418,17 +418,6 @@ public final class Keys {
             throw new IllegalStateException("keys (" + description + ") are verify-only");
         }
         return signing;
-    }
-
-    /** The HMAC secret, for checking a MAC before anything in the token is parsed; empty otherwise. */
-
-    /** Whether the keys are known in advance (local), so an unknown kid can be refused without a lookup. */
-    boolean isLocal() {
-        return resolver != null && !byKid.isEmpty();
-    }
-
-    Optional<VerificationKey> find(String kid) {
-        return Optional.ofNullable(byKid.get(kid));
     }
 
     /** The kid of every key, in order: what another issuer puts in its tokens to name one of ours. */
@@ -547,21 +536,6 @@ public final class Keys {
         }
         sole.keySet().removeAll(several);
         return Collections.unmodifiableMap(sole);
-    }
-
-    VerificationKeyResolver resolver() {
-        return resolver;
-    }
-
-    private static VerificationKeyResolver resolverFor(Map<String, VerificationKey> byKid) {
-        return (jws, nesting) -> {
-            String kid = jws.getKeyIdHeaderValue();
-            VerificationKey key = kid == null ? null : byKid.get(kid);
-            if (key == null || !key.algorithm.equals(jws.getAlgorithmHeaderValue())) {
-                throw new UnresolvableKeyException("no key for this kid and alg");
-            }
-            return key.key;
-        };
     }
 
     private static String algorithmFor(PublicJsonWebKey jwk, String where) {
