@@ -76,6 +76,10 @@ public final class PairedRatios {
                     new Pair(a + "-repeat-vs-first", "holdfast first sight", peers::holdfastFirstSight, "holdfast repeated",
                             peers::holdfastRepeated));
             pairs.addAll(peerPairs);
+            if (alg.equals("RS256")) {
+                pairs.add(new Pair("rs256-first-vs-bare-rsa", "bare JDK SHA256withRSA", peers::bareRsa, "holdfast first sight",
+                        peers::holdfastFirstSight));
+            }
         }
         Collections.addAll(pairs,
                 new Pair("hs256-vs-bare-mac", "bare HMAC-SHA256", () -> bare.mac.doFinal(bare.signingInput),

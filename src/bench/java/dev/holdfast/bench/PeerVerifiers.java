@@ -51,6 +51,10 @@ final class PeerVerifiers {
     final JWTVerifier auth0;
     final DefaultJWTProcessor<SecurityContext> nimbus;
     final JwtParser jjwt;
+    /** The floor: the JDK's signature check alone over the same signing input, one object kept initialised. */
+    final java.security.Signature bareRsa;
+    final byte[] signingInput;
+    final byte[] signature;
 
     private PeerVerifiers(String algorithm, Keys keys, org.jose4j.jwk.JsonWebKey jwk) throws Exception {
         this.algorithm = algorithm;
@@ -97,7 +101,20 @@ final class PeerVerifiers {
                         .clockSkewSeconds(SigningSetups.SKEW.getSeconds()).build()
                 : Jwts.parser().verifyWith((java.security.PublicKey) jjwtKey).requireIssuer(SigningSetups.ISSUER)
                         .clockSkewSeconds(SigningSetups.SKEW.getSeconds()).build();
+        this.signingInput = SigningSetups.signingInput(token);
+        this.signature = java.util.Base64.getUrlDecoder().decode(token.substring(token.lastIndexOf('.') + 1));
+        if (jwk == null) {
+            this.bareRsa = null;
+        } else {
+            this.bareRsa = java.security.Signature.getInstance("SHA256withRSA");
+            bareRsa.initVerify(((RsaJsonWebKey) jwk).getPublicKey());
+        }
         check();
+    }
+
+    Object bareRsa() throws Exception {
+        bareRsa.update(signingInput);
+        return bareRsa.verify(signature);
     }
 
     static PeerVerifiers of(String algorithm) {
