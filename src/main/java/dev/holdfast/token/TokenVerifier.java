@@ -62,7 +62,6 @@ public final class TokenVerifier {
     private final Optional<String> audience;
     private final double ttlSeconds;
     private final double skewSeconds;
-    private final Duration clockSkew;
     private final RevocationList revocations;
     private final Clock clock;
     private final boolean requireKid;
@@ -87,7 +86,7 @@ public final class TokenVerifier {
         }
         this.audience = Objects.requireNonNull(audience, "audience");
         Objects.requireNonNull(maxTtl, "maxTtl");
-        this.clockSkew = Objects.requireNonNull(clockSkew, "clockSkew");
+        Objects.requireNonNull(clockSkew, "clockSkew");
         if (maxTtl.getSeconds() < 1) {
             throw new IllegalArgumentException("maxTtl must be at least one second, was " + maxTtl);
         }
@@ -119,11 +118,6 @@ public final class TokenVerifier {
         } finally {
             SCRATCH.give(scratch);
         }
-    }
-
-    /** The verifier's clock skew: a token is accepted until {@code exp} plus this. */
-    public Duration clockSkew() {
-        return clockSkew;
     }
 
     /** Tokens held by the cache (0 when it is off). */
