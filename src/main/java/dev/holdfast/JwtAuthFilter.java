@@ -27,9 +27,9 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.security.SecureRandom;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.regex.Pattern;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -49,7 +49,14 @@ public final class JwtAuthFilter implements Filter {
     private static final Logger log = LoggerFactory.getLogger(JwtAuthFilter.class);
     static final String MDC_REQUEST_ID = "requestId";
     static final String MDC_USER = "user";
-    private static final Pattern SAFE_REQUEST_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
+    private static final int MAX_REQUEST_ID_CHARS = 64;
+    /**
+     * Request ids made here: a random prefix drawn once per class loading (so ids of two nodes or two deploys do
+     * not collide) and a counter. Unique, cheap, and no SecureRandom per request; they need not be unguessable,
+     * they only tie log lines together.
+     */
+    private static final String REQUEST_ID_PREFIX = randomPrefix();
+    private static final AtomicLong REQUEST_COUNTER = new AtomicLong();
 
     private TokenVerifier verifier;
     private BearerTokens tokens;
@@ -178,17 +185,42 @@ public final class JwtAuthFilter implements Filter {
         }
     }
 
-    /** The caller's {@code X-Request-Id} when it is safe to log, else a new one. */
+    /** The caller's {@code X-Request-Id} when it is safe to log (1 to 64 of {@code [A-Za-z0-9-]}), else a new one. */
     static String requestId(HttpServletRequest request) {
         String given = request.getHeader("X-Request-Id");
-        return given != null && SAFE_REQUEST_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
+        return given != null && isSafeRequestId(given)
+                ? given : REQUEST_ID_PREFIX + Long.toHexString(REQUEST_COUNTER.incrementAndGet());
+    }
+
+    private static boolean isSafeRequestId(String id) {
+        int length = id.length();
+        if (length == 0 || length > MAX_REQUEST_ID_CHARS) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            char c = id.charAt(i);
+            if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String randomPrefix() {
+        byte[] bytes = new byte[6];
+        new SecureRandom().nextBytes(bytes);
+        StringBuilder prefix = new StringBuilder(14);
+        for (byte b : bytes) {
+            prefix.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
+        }
+        return prefix.append('-').toString();
     }
 
     /** Servlet path plus path info: the container's decoded, normalised path inside the application. */
     static String pathInApp(HttpServletRequest request) {
         String servletPath = request.getServletPath() == null ? "" : request.getServletPath();
-        String pathInfo = request.getPathInfo() == null ? "" : request.getPathInfo();
-        String path = servletPath + pathInfo;
+        String pathInfo = request.getPathInfo();
+        String path = pathInfo == null ? servletPath : servletPath + pathInfo;
         return path.isEmpty() ? "/" : path;
     }
 

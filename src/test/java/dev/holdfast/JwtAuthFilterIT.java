@@ -223,4 +223,51 @@ class JwtAuthFilterIT {
             assertEquals(401, status, token.length() > 40 ? token.substring(0, 40) : token);
         }
     }
+
+    /** Issue 8 item 5: malformed and hostile tokens that fit the container's header limit, answered by Holdfast. */
+    static List<String> hostileTokens() {
+        String deep = "{\"sub\":" + "[".repeat(2500) + "]".repeat(2500) + "}";
+        String deepHeader = "{\"alg\":\"HS256\",\"typ\":\"at+jwt\",\"x\":" + "[".repeat(40) + "]".repeat(40) + "}";
+        byte[] badUtf8 = "{\"alg\":\"HS256\",\"typ\":\"at+jwt\",\"kid\":\"\u00ff\"}".getBytes(StandardCharsets.ISO_8859_1);
+        return List.of(
+                Forge.jws(Forge.hsHeader(), deep, Forge.hmac(Forge.SECRET)),
+                Forge.jws(Forge.hsHeader(), deep, Forge.hmac(new byte[32])),
+                Forge.jws(deepHeader, Forge.claims(), Forge.hmac(Forge.SECRET)),
+                Forge.b64(badUtf8) + "." + Forge.b64(Forge.claims()) + "." + Forge.b64(new byte[32]),
+                Forge.jws(Forge.hsHeader(), "[1,2,3]", Forge.hmac(Forge.SECRET)),
+                Forge.jws(Forge.hsHeader(), "not json", Forge.hmac(Forge.SECRET)),
+                Forge.jws(Forge.hsHeader(), Forge.claims() + "{}", Forge.hmac(Forge.SECRET)),
+                Forge.hs(Forge.claims("\"exp\":1e400")),
+                Forge.hs(Forge.claims().replace("\"sub\":\"alice\"", "\"sub\":{\"a\":[{}]}")),
+                Forge.jws("{\"alg\":\"HS256\",\"kid\":{},\"typ\":\"at+jwt\"}", Forge.claims(), Forge.hmac(Forge.SECRET)),
+                Forge.hs(Forge.claims()) + "x",
+                "A".repeat(7000) + "." + "A".repeat(10) + ".AAAA");
+    }
+
+    @Test
+    void malformedAndHostileTokensAre401InvalidTokenInTheHeaderAndTheCookie() throws Exception {
+        for (String token : hostileTokens()) {
+            String label = token.length() > 40 ? token.substring(0, 40) : token;
+            HttpResponse<String> header = send(get("/app/orders").header("Authorization", "Bearer " + token)
+                    .header("Accept", "application/json"));
+            assertEquals(401, header.statusCode(), label);
+            assertTrue(header.headers().firstValue("WWW-Authenticate").orElseThrow().startsWith("Bearer error=\"invalid_token\""), label);
+            HttpResponse<String> cookie = send(get("/app/orders").header("Cookie", "holdfast_token=" + token)
+                    .header("Accept", "application/json"));
+            assertEquals(401, cookie.statusCode(), label);
+            assertTrue(cookie.headers().firstValue("WWW-Authenticate").orElseThrow().startsWith("Bearer error=\"invalid_token\""), label);
+        }
+    }
+
+    @Test
+    void aTokenWithoutKidFromAnotherIssuerSharingTheSecretReachesTheApp() throws Exception {
+        // issue 8 item 4, end to end: what a service signing with a shared secret and no kid sends
+        long now = System.currentTimeMillis() / 1000;
+        String claims = "{\"iss\":\"holdfast\",\"sub\":\"erin\",\"iat\":" + now + ",\"exp\":" + (now + 300)
+                + ",\"jti\":\"svc-1\",\"roles\":[\"admin\"]}";
+        String token = Forge.jws("{\"alg\":\"HS256\",\"typ\":\"at+jwt\"}", claims, Forge.hmac(Forge.SECRET));
+        HttpResponse<String> r = send(get("/app/orders").header("Authorization", "Bearer " + token));
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals("user=erin auth=BEARER admin=true claims=true", r.body());
+    }
 }

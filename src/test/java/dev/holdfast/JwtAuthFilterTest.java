@@ -220,9 +220,20 @@ class JwtAuthFilterTest {
     @Test
     void unsafeRequestIdIsReplaced() {
         String id = JwtAuthFilter.requestId(new ServletMocks.Request("GET", "/").header("X-Request-Id", "a\nb=c").build());
-        assertTrue(id.matches("[0-9a-f-]{36}"), id);
+        assertTrue(id.matches("[0-9a-f]{12}-[0-9a-f]{1,16}"), id);
         assertEquals("x".repeat(64), JwtAuthFilter.requestId(new ServletMocks.Request("GET", "/").header("X-Request-Id", "x".repeat(64)).build()));
         assertFalse(JwtAuthFilter.requestId(new ServletMocks.Request("GET", "/").header("X-Request-Id", "x".repeat(65)).build()).startsWith("xxx"));
+    }
+
+    @Test
+    void generatedRequestIdsAreUniqueAndSafeToLog() {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (int i = 0; i < 10_000; i++) {
+            String id = JwtAuthFilter.requestId(new ServletMocks.Request("GET", "/").build());
+            assertTrue(id.matches("[0-9a-f]{12}-[0-9a-f]{1,16}"), id);
+            ids.add(id);
+        }
+        assertEquals(10_000, ids.size());
     }
 
     @Test

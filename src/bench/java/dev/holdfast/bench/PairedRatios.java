@@ -2,6 +2,7 @@ package dev.holdfast.bench;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -61,7 +62,26 @@ public final class PairedRatios {
         PasswordVerifierBenchmark passwords = new PasswordVerifierBenchmark();
         passwords.setUp();
 
-        List<Pair> pairs = List.of(
+        List<Pair> pairs = new ArrayList<>();
+        for (String alg : List.of("HS256", "RS256")) {
+            PeerVerifiers peers = PeerVerifiers.of(alg);
+            String a = alg.toLowerCase(Locale.ROOT);
+            List<Pair> peerPairs = List.of(
+                    new Pair(a + "-first-vs-jose4j", "bare jose4j " + alg, peers::jose4j, "holdfast first sight", peers::holdfastFirstSight),
+                    new Pair(a + "-first-vs-auth0", "auth0 java-jwt " + alg, peers::auth0, "holdfast first sight", peers::holdfastFirstSight),
+                    new Pair(a + "-first-vs-nimbus", "nimbus " + alg, peers::nimbus, "holdfast first sight", peers::holdfastFirstSight),
+                    new Pair(a + "-first-vs-jjwt", "jjwt " + alg, peers::jjwt, "holdfast first sight", peers::holdfastFirstSight),
+                    new Pair(a + "-repeat-vs-auth0", "auth0 java-jwt " + alg, peers::auth0, "holdfast repeated", peers::holdfastRepeated),
+                    new Pair(a + "-repeat-vs-nimbus", "nimbus " + alg, peers::nimbus, "holdfast repeated", peers::holdfastRepeated),
+                    new Pair(a + "-repeat-vs-first", "holdfast first sight", peers::holdfastFirstSight, "holdfast repeated",
+                            peers::holdfastRepeated));
+            pairs.addAll(peerPairs);
+            if (alg.equals("RS256")) {
+                pairs.add(new Pair("rs256-first-vs-bare-rsa", "bare JDK SHA256withRSA", peers::bareRsa, "holdfast first sight",
+                        peers::holdfastFirstSight));
+            }
+        }
+        Collections.addAll(pairs,
                 new Pair("hs256-vs-bare-mac", "bare HMAC-SHA256", () -> bare.mac.doFinal(bare.signingInput),
                         "holdfast HS256", tokens::holdfastHs256),
                 new Pair("hs256-vs-jose4j", "jose4j HS256", tokens::jose4jHs256, "holdfast HS256", tokens::holdfastHs256),

@@ -47,8 +47,12 @@ final class SigningSetups {
         this.verifier = new TokenVerifier(keys, ISSUER, Optional.empty(), TTL, SKEW, new RevocationList(clock), clock);
         this.token = new TokenIssuer(keys, ISSUER, Optional.empty(), clock)
                 .issue("alice", Optional.of("42"), List.of("user", "admin"), "database", TTL).compact();
-        // Bare jose4j with the settings its documentation recommends for access tokens.
-        this.jose4jConsumer = new JwtConsumerBuilder()
+        this.jose4jConsumer = jose4jConsumer(algorithm, verificationKey);
+    }
+
+    /** Bare jose4j with the settings its documentation recommends for access tokens. */
+    static JwtConsumer jose4jConsumer(String algorithm, Key verificationKey) {
+        return new JwtConsumerBuilder()
                 .setJwsAlgorithmConstraints(new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, algorithm))
                 .setVerificationKey(verificationKey)
                 .setRequireExpirationTime()

@@ -79,7 +79,8 @@ public final class TokenSetup {
             }
         }
         return new TokenVerifier(keys, settings.get(Settings.JWT_ISSUER), settings.find(Settings.JWT_AUDIENCE),
-                maxTtl, settings.get(Settings.JWT_CLOCK_SKEW), revocations, clock);
+                maxTtl, settings.get(Settings.JWT_CLOCK_SKEW), revocations, clock,
+                settings.get(Settings.JWT_REQUIRE_KID), settings.get(Settings.JWT_CACHE_MAX_ENTRIES));
     }
 
     /** The token cookie as {@code cookie.name}, {@code cookie.path} (default: the context path) and {@code cookie.secure} say. */

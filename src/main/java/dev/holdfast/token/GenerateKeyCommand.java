@@ -28,19 +28,25 @@ import org.jose4j.lang.JoseException;
  * java -cp 'holdfast-lib/*' dev.holdfast.token.GenerateKeyCommand es256                &gt; jwks.json
  * java -cp 'holdfast-lib/*' dev.holdfast.token.GenerateKeyCommand rotate ed25519 jwks.json &gt; jwks-new.json
  * java -cp 'holdfast-lib/*' dev.holdfast.token.GenerateKeyCommand public jwks.json     (the public half, to check)
+ * java -cp 'holdfast-lib/*' dev.holdfast.token.GenerateKeyCommand kid jwt.secret        (the kid another issuer may send)
  * </pre>
  *
  * Types: {@code hmac} (48 random bytes as {@code base64:...}), {@code rs256} (RSA 3072), {@code es256}
  * (P-256), {@code ed25519}. {@code rotate} puts the new key first (it signs from the next deploy) and keeps
  * the old ones after it (they still verify tokens issued before); drop an old key once {@code jwt.ttl} has
  * passed. Output goes to standard output only, so the key never lands in a shell history or a log.
+ *
+ * <p>Another issuer that signs with the same secret (or with a key of the JWK Set) can name Holdfast's key:
+ * {@code kid} prints the {@code kid} Holdfast derives for a secret file (in the {@code jwt.secret} form: text
+ * or {@code base64:...}), and a JWK Set's keys carry theirs ({@code public} shows them). Naming it is optional
+ * while exactly one key fits the token's algorithm, unless {@code jwt.requireKid} is set.
  * Exit codes: 0 done, 2 usage or unreadable input.
  */
 public final class GenerateKeyCommand {
     static final int OK = 0;
     static final int USAGE = 2;
     private static final String USAGE_TEXT = "usage: GenerateKeyCommand hmac|rs256|es256|ed25519"
-            + " | rotate rs256|es256|ed25519 <jwks.json> | public <jwks.json>";
+            + " | rotate rs256|es256|ed25519 <jwks.json> | public <jwks.json> | kid <secret-file>";
     private static final int HMAC_BYTES = 48;
     private static final int RSA_BITS = 3072;
 
@@ -69,6 +75,14 @@ public final class GenerateKeyCommand {
                 keys.add(generate(args[1]));
                 keys.addAll(read(args[2]).getJsonWebKeys());
                 out.println(new JsonWebKeySet(keys).toJson(JsonWebKey.OutputControlLevel.INCLUDE_PRIVATE));
+                return OK;
+            }
+            if (command.equals("kid") && args.length == 2) {
+                String text = new String(Files.readAllBytes(Paths.get(args[1])), StandardCharsets.UTF_8).trim();
+                byte[] secret = text.startsWith("base64:")
+                        ? Base64.getDecoder().decode(text.substring("base64:".length()))
+                        : text.getBytes(StandardCharsets.UTF_8);
+                out.println(Keys.hmac(secret).signing().kid);
                 return OK;
             }
             if (command.equals("public") && args.length == 2) {

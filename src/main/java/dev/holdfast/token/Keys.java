@@ -2,6 +2,7 @@ package dev.holdfast.token;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.PrivateKey;
@@ -34,7 +35,11 @@ import org.jose4j.keys.EllipticCurves;
 import org.jose4j.keys.HmacKey;
 import org.jose4j.keys.resolvers.HttpsJwksVerificationKeyResolver;
 import org.jose4j.keys.resolvers.VerificationKeyResolver;
+import org.jose4j.jca.ProviderContext;
+import org.jose4j.jwa.AlgorithmFactoryFactory;
+import org.jose4j.jws.JsonWebSignatureAlgorithm;
 import org.jose4j.lang.HashUtil;
+import org.jose4j.lang.InvalidAlgorithmException;
 import org.jose4j.lang.JoseException;
 import org.jose4j.lang.UnresolvableKeyException;
 
@@ -54,7 +59,10 @@ import org.jose4j.lang.UnresolvableKeyException;
  *       jose4j {@link HttpsJwks} that keeps the last good keys while the URL is unreachable.</li>
  * </ul>
  *
- * <p>A token must name its key with {@code kid}: the verifier never falls back to "try every key".
+ * <p>A token names its key with {@code kid}. A token without {@code kid} (as other issuers often send for a
+ * shared HMAC secret or their one public key) is verified only when exactly one key fits its {@code alg}; with
+ * several candidates it is refused, and {@code jwt.requireKid} refuses it always. The verifier never tries
+ * several keys in turn.
  */
 public final class Keys {
 
@@ -79,6 +87,8 @@ public final class Keys {
 
     /** One key this node verifies with: its algorithm is fixed by the key, never by the token. */
     static final class VerificationKey {
+        private static final ProviderContext PROVIDERS = new ProviderContext();
+
         final String kid;
         final String algorithm;
         final Key key;
@@ -86,6 +96,10 @@ public final class Keys {
         final int signatureLength;
         /** The JCA name of the MAC for HMAC keys ({@code HmacSHA256}), else null. */
         final String macAlgorithm;
+        /** Initialised MACs for HMAC keys (cloned from one prototype, reused), else null. */
+        private final ObjectPool<Mac> macs;
+        /** jose4j's verifier for asymmetric keys (ECDSA's JOSE-to-DER form and r, s checks included), else null. */
+        private final JsonWebSignatureAlgorithm jwsAlgorithm;
 
         VerificationKey(String kid, String algorithm, Key key) {
             this.kid = kid;
@@ -93,6 +107,79 @@ public final class Keys {
             this.key = key;
             this.signatureLength = signatureLength(algorithm, key);
             this.macAlgorithm = HMAC_MIN_BYTES.containsKey(algorithm) ? "HmacSHA" + algorithm.substring(2) : null;
+            if (macAlgorithm != null) {
+                Mac prototype = newMac(macAlgorithm, key);
+                this.macs = new ObjectPool<>(() -> copy(prototype, macAlgorithm, key));
+                this.jwsAlgorithm = null;
+            } else {
+                this.macs = null;
+                try {
+                    this.jwsAlgorithm = AlgorithmFactoryFactory.getInstance().getJwsAlgorithmFactory().getAlgorithm(algorithm);
+                } catch (InvalidAlgorithmException e) {
+                    throw new IllegalStateException(algorithm + " is not available on this JVM", e);
+                }
+            }
+        }
+
+        /**
+         * Whether {@code signature[sigAt, sigAt + signatureLength)} is this key's signature of {@code input[0, inputLength)}.
+         * An HMAC is compared in constant time; {@code macOut} holds at least 64 bytes.
+         */
+        boolean verifies(byte[] input, int inputLength, byte[] signature, int sigAt, byte[] macOut) {
+            if (macs != null) {
+                Mac mac = macs.take();
+                int length;
+                try {
+                    mac.update(input, 0, inputLength);
+                    length = mac.getMacLength();
+                    mac.doFinal(macOut, 0);
+                } catch (GeneralSecurityException e) {
+                    throw new IllegalStateException(macAlgorithm + " failed", e); // a 64-byte buffer is never short
+                }
+                macs.give(mac);
+                int diff = length ^ signatureLength;
+                for (int i = 0; i < signatureLength; i++) {
+                    diff |= macOut[i] ^ signature[sigAt + i];
+                }
+                return diff == 0;
+            }
+            try {
+                return jwsAlgorithm.verifySignature(Arrays.copyOfRange(signature, sigAt, sigAt + signatureLength), key,
+                        Arrays.copyOf(input, inputLength), PROVIDERS);
+            } catch (JoseException e) {
+                return false;
+            }
+        }
+
+        /** For remote keys: jose4j's rules for a verification key (RSA at least 2048 bits, the right curve). */
+        boolean isUsable() {
+            if (jwsAlgorithm == null) {
+                return true;
+            }
+            try {
+                jwsAlgorithm.validateVerificationKey(key);
+                return true;
+            } catch (org.jose4j.lang.InvalidKeyException e) {
+                return false;
+            }
+        }
+
+        private static Mac newMac(String algorithm, Key key) {
+            try {
+                Mac mac = Mac.getInstance(algorithm);
+                mac.init(key);
+                return mac;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(algorithm + " is missing from this JVM", e);
+            }
+        }
+
+        private static Mac copy(Mac prototype, String algorithm, Key key) {
+            try {
+                return (Mac) prototype.clone();
+            } catch (CloneNotSupportedException e) {
+                return newMac(algorithm, key);
+            }
         }
 
         private static int signatureLength(String algorithm, Key key) {
@@ -112,18 +199,40 @@ public final class Keys {
         }
     }
 
+    /** Why no key could be found for a token: the rejection to report. */
+    static final class Unresolved extends Exception {
+        private static final long serialVersionUID = 1L;
+        final Rejection rejection;
+
+        Unresolved(Rejection rejection) {
+            super(rejection.description(), null, false, false);
+            this.rejection = rejection;
+        }
+    }
+
     private final Map<String, VerificationKey> byKid;
+    /** For tokens without kid: per algorithm, the one key that fits it (algorithms with several keys are absent). */
+    private final Map<String, VerificationKey> soleKeyByAlgorithm;
+    private final HttpsJwks remoteJwks;              // null unless remote
     private final Set<String> algorithms;
     private final VerificationKey signing;          // null when verify-only
     private final byte[] derivationMaterial;         // null when verify-only
     private final String publicJwkSetJson;           // null for HMAC and remote
-    private final VerificationKeyResolver resolver;
+    private final VerificationKeyResolver resolver;  // remote only: jose4j's cached HttpsJwks lookup
     private final String description;
 
     private Keys(Map<String, VerificationKey> byKid, Set<String> algorithms, VerificationKey signing,
                  byte[] derivationMaterial, String publicJwkSetJson,
                  VerificationKeyResolver resolver, String description) {
+        this(byKid, algorithms, signing, derivationMaterial, publicJwkSetJson, resolver, description, null);
+    }
+
+    private Keys(Map<String, VerificationKey> byKid, Set<String> algorithms, VerificationKey signing,
+                 byte[] derivationMaterial, String publicJwkSetJson,
+                 VerificationKeyResolver resolver, String description, HttpsJwks remoteJwks) {
         this.byKid = byKid;
+        this.soleKeyByAlgorithm = soleKeys(byKid);
+        this.remoteJwks = remoteJwks;
         this.algorithms = algorithms;
         this.signing = signing;
         this.derivationMaterial = derivationMaterial;
@@ -154,7 +263,7 @@ public final class Keys {
         String kid = base64url(Arrays.copyOf(hmacSha256(copy, "holdfast key id".getBytes(StandardCharsets.US_ASCII)), 12));
         VerificationKey key = new VerificationKey(kid, algorithm, new HmacKey(copy));
         return new Keys(Map.of(kid, key), Set.of(algorithm), key, copy, null,
-                resolverFor(Map.of(kid, key)), "HMAC secret (" + algorithm + ")");
+                null, "HMAC secret (" + algorithm + ")");
     }
 
     /**
@@ -223,7 +332,7 @@ public final class Keys {
         frozen.values().forEach(k -> algorithms.add(k.algorithm));
         String publicJson = new JsonWebKeySet(published).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
         return new Keys(frozen, Collections.unmodifiableSet(algorithms), signing, material, publicJson,
-                resolverFor(frozen), "JWK Set (" + frozen.size() + " keys, signing kid " + firstKid + ")");
+                null, "JWK Set (" + frozen.size() + " keys, signing kid " + firstKid + ")");
     }
 
     /**
@@ -260,7 +369,7 @@ public final class Keys {
             }
         };
         return new Keys(Map.of(), REMOTE_ALGORITHMS, null, null, null, remote,
-                "remote JWK Set " + jwksUrl);
+                "remote JWK Set " + jwksUrl, httpsJwks);
     }
 
     /** The public keys as a JWK Set ({@code kid}, {@code kty}, {@code alg}, {@code use: sig}); empty for HMAC and remote keys. */
@@ -311,30 +420,122 @@ public final class Keys {
         return signing;
     }
 
-    /** The HMAC secret, for checking a MAC before anything in the token is parsed; empty otherwise. */
-
-    /** Whether the keys are known in advance (local), so an unknown kid can be refused without a lookup. */
-    boolean isLocal() {
-        return resolver != null && !byKid.isEmpty();
+    /** The kid of every key, in order: what another issuer puts in its tokens to name one of ours. */
+    Set<String> kids() {
+        return byKid.keySet();
     }
 
-    Optional<VerificationKey> find(String kid) {
-        return Optional.ofNullable(byKid.get(kid));
-    }
-
-    VerificationKeyResolver resolver() {
-        return resolver;
-    }
-
-    private static VerificationKeyResolver resolverFor(Map<String, VerificationKey> byKid) {
-        return (jws, nesting) -> {
-            String kid = jws.getKeyIdHeaderValue();
-            VerificationKey key = kid == null ? null : byKid.get(kid);
-            if (key == null || !key.algorithm.equals(jws.getAlgorithmHeaderValue())) {
-                throw new UnresolvableKeyException("no key for this kid and alg");
+    /**
+     * The key for a token's {@code kid} (null: the token names none) and {@code alg}. Local keys: the key of that
+     * kid, or without kid the only key of that algorithm. Remote keys: looked up in the fetched JWK Set (an unknown
+     * kid refetches it, at most once a second), or without kid the only key in it that fits the algorithm.
+     * The caller checks that the key's algorithm is the token's.
+     */
+    VerificationKey resolve(String kid, String alg) throws Unresolved {
+        if (remoteJwks == null) {
+            VerificationKey key = kid == null ? soleKeyByAlgorithm.get(alg) : byKid.get(kid);
+            if (key == null) {
+                throw new Unresolved(Rejection.UNKNOWN_KEY);
             }
-            return key.key;
-        };
+            return key;
+        }
+        Key found;
+        if (kid != null) {
+            JsonWebSignature named = new JsonWebSignature();
+            named.setAlgorithmHeaderValue(alg);
+            named.setKeyIdHeaderValue(kid);
+            try {
+                found = resolver.resolveKey(named, List.of());
+            } catch (UnresolvableKeyException e) {
+                throw new Unresolved(hasIoCause(e) ? Rejection.KEYS_UNAVAILABLE : Rejection.UNKNOWN_KEY);
+            }
+        } else {
+            found = soleRemoteKey(alg);
+        }
+        VerificationKey key = new VerificationKey(kid, alg, found);
+        if (!key.isUsable()) {
+            throw new Unresolved(Rejection.UNKNOWN_KEY);
+        }
+        return key;
+    }
+
+    /**
+     * Identifies the key set tokens are verified under: the same object as long as no key was added, removed or
+     * replaced. Local keys never change; a remote JWK Set changes with each fetch that returns keys.
+     */
+    Object generation() {
+        if (remoteJwks == null) {
+            return this;
+        }
+        try {
+            return remoteJwks.getJsonWebKeys();
+        } catch (IOException | JoseException e) {
+            return new Object(); // matches nothing: every cached token is verified again, and refused if it must be
+        }
+    }
+
+    private Key soleRemoteKey(String alg) throws Unresolved {
+        List<JsonWebKey> published;
+        try {
+            published = remoteJwks.getJsonWebKeys();
+        } catch (IOException e) {
+            throw new Unresolved(Rejection.KEYS_UNAVAILABLE);
+        } catch (JoseException e) {
+            throw new Unresolved(Rejection.UNKNOWN_KEY);
+        }
+        Key only = null;
+        for (JsonWebKey jwk : published) {
+            if (fits(jwk, alg)) {
+                if (only != null) {
+                    throw new Unresolved(Rejection.UNKNOWN_KEY); // several candidates: the token must say which
+                }
+                only = ((PublicJsonWebKey) jwk).getPublicKey();
+            }
+        }
+        if (only == null) {
+            throw new Unresolved(Rejection.UNKNOWN_KEY);
+        }
+        return only;
+    }
+
+    /** Whether a published key can verify {@code alg}: its type and curve, and its own alg and use if it names them. */
+    private static boolean fits(JsonWebKey jwk, String alg) {
+        if ((jwk.getAlgorithm() != null && !jwk.getAlgorithm().equals(alg)) || (jwk.getUse() != null && !"sig".equals(jwk.getUse()))) {
+            return false;
+        }
+        switch (alg) {
+            case AlgorithmIdentifiers.RSA_USING_SHA256:
+                return jwk instanceof RsaJsonWebKey;
+            case AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256:
+                return jwk instanceof EllipticCurveJsonWebKey
+                        && EllipticCurves.P_256.equals(((EllipticCurveJsonWebKey) jwk).getCurveName());
+            case AlgorithmIdentifiers.EDDSA:
+                return jwk instanceof OctetKeyPairJsonWebKey
+                        && OctetKeyPairJsonWebKey.SUBTYPE_ED25519.equals(((OctetKeyPairJsonWebKey) jwk).getSubtype());
+            default:
+                return false;
+        }
+    }
+
+    private static boolean hasIoCause(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Map<String, VerificationKey> soleKeys(Map<String, VerificationKey> byKid) {
+        Map<String, VerificationKey> sole = new LinkedHashMap<>();
+        Set<String> several = new LinkedHashSet<>();
+        for (VerificationKey key : byKid.values()) {
+            if (sole.putIfAbsent(key.algorithm, key) != null) {
+                several.add(key.algorithm);
+            }
+        }
+        sole.keySet().removeAll(several);
+        return Collections.unmodifiableMap(sole);
     }
 
     private static String algorithmFor(PublicJsonWebKey jwk, String where) {

@@ -1,6 +1,5 @@
 package dev.holdfast.token;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -10,113 +9,99 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import javax.crypto.Mac;
-import org.jose4j.jwa.AlgorithmConstraints;
-import org.jose4j.jwa.AlgorithmConstraints.ConstraintType;
-import org.jose4j.json.JsonUtil;
-import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jwt.JwtClaims;
-import org.jose4j.jwt.consumer.AudValidator;
-import org.jose4j.jwt.consumer.ErrorCodeValidator;
-import org.jose4j.jwt.consumer.ErrorCodes;
-import org.jose4j.jwt.consumer.InvalidJwtException;
-import org.jose4j.jwt.consumer.IssValidator;
-import org.jose4j.jwt.consumer.JtiValidator;
-import org.jose4j.jwt.consumer.JwtConsumer;
-import org.jose4j.jwt.consumer.JwtConsumerBuilder;
-import org.jose4j.jwt.consumer.JwtContext;
-import org.jose4j.jwt.consumer.SubValidator;
-import org.jose4j.jwt.consumer.TypeValidator;
-import org.jose4j.lang.InvalidAlgorithmException;
-import org.jose4j.lang.JoseException;
-import org.jose4j.lang.UnresolvableKeyException;
 
 /**
- * Verifies access tokens (JWS compact, {@code typ: at+jwt}). Built once, shared by all threads.
+ * Verifies access tokens. Built once, shared by all threads.
  *
- * <p>Cheap checks come first, before jose4j sees anything, because jose4j parses the claims JSON before it
- * checks the signature: size (at most {@value #MAX_TOKEN_CHARS} characters), exactly three parts in the strict
- * base64url alphabet (canonical, no padding), a small header holding only {@code alg}, {@code kid} and
- * {@code typ} (so {@code jwk}, {@code jku}, {@code x5u}, {@code x5c}, {@code cty}, {@code crit} are refused),
- * an algorithm from the permit list that matches the named key, the signature length for that algorithm and,
- * for HMAC, the MAC itself (constant time), and the nesting depth of the claims (at most {@value #MAX_JSON_DEPTH}),
- * because jose4j parses the claims before it checks an asymmetric signature. Only then does jose4j verify
- * again and check the claims.
+ * <p>A token is read once, in this order, and refused at the first problem: size (at most
+ * {@value #MAX_TOKEN_CHARS} characters), exactly three parts in the strict base64url alphabet (canonical, no
+ * padding), each decoded once; a small header (at most {@value #MAX_HEADER_CHARS} characters, one JSON object
+ * without duplicate names) holding only {@code alg}, {@code kid} and {@code typ} (so {@code jwk}, {@code jku},
+ * {@code x5u}, {@code x5c}, {@code cty}, {@code crit} are refused); an algorithm from the permit list that
+ * matches the key; {@code typ} {@code at+jwt}; the nesting depth of the claims (at most {@value #MAX_JSON_DEPTH});
+ * the key named by {@code kid} (or, without {@code kid} and unless {@code jwt.requireKid}, the only key of that
+ * algorithm); the signature length, then the signature itself (an HMAC in constant time with a reused
+ * {@code Mac}; asymmetric ones with jose4j's algorithm). Only a token whose signature verifies has its claims
+ * parsed (Jackson's streaming parser; duplicate names refused).
  *
- * <p>jose4j's own time checks read the system clock, so they are replaced by one validator that reads the
- * injected {@link Clock}: {@code exp} is required and in the future (with skew) and no further ahead than
- * {@code maxTtl} plus skew, {@code iat} is required and not in the future beyond skew, {@code exp - iat} is at
- * most {@code maxTtl}, {@code nbf} (optional) has passed. {@code sub} and {@code jti} are required,
- * {@code iss} must equal the issuer, {@code aud} must contain the audience when one is set and be absent
- * otherwise. Errors are mapped by jose4j error code; jose4j's messages contain the token and are never used.
+ * <p>Claims, against the injected {@link Clock}: {@code exp} is required and in the future (with skew) and no
+ * further ahead than {@code maxTtl} plus skew, {@code iat} is required and not in the future beyond skew,
+ * {@code exp - iat} is at most {@code maxTtl}, {@code nbf} (optional) has passed. {@code sub} and {@code jti}
+ * are required, {@code iss} must equal the issuer, {@code aud} must contain the audience when one is set and be
+ * absent otherwise. When a token breaks several rules, the reported one follows a fixed priority (malformed
+ * claim, issuer, audience, missing claim, expired, lifetime, issued in the future, not yet valid).
+ *
+ * <p>With a cache ({@code jwt.cache.maxEntries} above 0), a token verified once is answered from
+ * {@link VerifiedTokenCache} until {@code exp} plus skew, as long as its {@code jti} is not revoked (asked on
+ * every use) and the key set is unchanged.
  */
 public final class TokenVerifier {
 
-    /** Longest token accepted, in characters: 8 KiB; {@link TokenIssuer} refuses to sign a longer one. */
+    /** Longest token accepted, in characters (8 KiB). */
     public static final int MAX_TOKEN_CHARS = 8 * 1024;
+    /** Tokens cached when the settings say nothing ({@code jwt.cache.maxEntries}). */
+    public static final int DEFAULT_CACHE_ENTRIES = 10_000;
     /** Longest encoded header accepted; ours is about 100 characters, and 2 KiB of JSON parses in microseconds. */
     static final int MAX_HEADER_CHARS = 2048;
     static final int MAX_KID_CHARS = 128;
     /** Deepest JSON nesting accepted in the claims; ours is 2 (the roles array), deep nesting is an attack. */
     static final int MAX_JSON_DEPTH = 8;
+    /** Deepest JSON nesting the parser reads at all (a header's refused {@code jwk} is an object). */
+    static final int MAX_HEADER_JSON_DEPTH = 16;
 
-    private static final Set<String> KEY_HEADERS = Set.of("jwk", "jku", "x5u", "x5c", "x5t", "x5t#S256");
-    private static final Set<String> KNOWN_HEADERS = Set.of("alg", "kid", "typ");
-    private static final int CUSTOM_LIFETIME_TOO_LONG = 1001;
-    /** jose4j error codes in priority order: signature and shape before claims. */
-    private static final Map<Integer, Rejection> BY_ERROR_CODE = byErrorCode();
+    private static final ObjectPool<Scratch> SCRATCH = new ObjectPool<>(Scratch::new);
 
     private final Keys keys;
-    private final Duration maxTtl;
-    private final Duration clockSkew;
+    private final String issuer;
+    private final Optional<String> audience;
+    private final double ttlSeconds;
+    private final double skewSeconds;
     private final RevocationList revocations;
     private final Clock clock;
-    private final JwtConsumer consumer;
+    private final boolean requireKid;
+    private final VerifiedTokenCache cache; // null when turned off
 
+    /** A verifier without a cache that accepts a token without {@code kid} when exactly one key fits its algorithm. */
     public TokenVerifier(Keys keys, String issuer, Optional<String> audience, Duration maxTtl, Duration clockSkew,
                          RevocationList revocations, Clock clock) {
+        this(keys, issuer, audience, maxTtl, clockSkew, revocations, clock, false, 0);
+    }
+
+    /**
+     * @param requireKid   refuse every token without {@code kid} ({@code jwt.requireKid})
+     * @param cacheEntries how many verified tokens to remember; 0 turns the cache off ({@code jwt.cache.maxEntries})
+     */
+    public TokenVerifier(Keys keys, String issuer, Optional<String> audience, Duration maxTtl, Duration clockSkew,
+                         RevocationList revocations, Clock clock, boolean requireKid, int cacheEntries) {
         this.keys = Objects.requireNonNull(keys, "keys");
-        Objects.requireNonNull(issuer, "issuer");
+        this.issuer = Objects.requireNonNull(issuer, "issuer");
         if (issuer.isBlank()) {
             throw new IllegalArgumentException("issuer must not be blank");
         }
-        Objects.requireNonNull(audience, "audience");
-        this.maxTtl = Objects.requireNonNull(maxTtl, "maxTtl");
-        this.clockSkew = Objects.requireNonNull(clockSkew, "clockSkew");
+        this.audience = Objects.requireNonNull(audience, "audience");
+        Objects.requireNonNull(maxTtl, "maxTtl");
+        Objects.requireNonNull(clockSkew, "clockSkew");
         if (maxTtl.getSeconds() < 1) {
             throw new IllegalArgumentException("maxTtl must be at least one second, was " + maxTtl);
         }
         if (clockSkew.isNegative()) {
             throw new IllegalArgumentException("clockSkew must not be negative, was " + clockSkew);
         }
+        if (cacheEntries < 0) {
+            throw new IllegalArgumentException("cacheEntries must not be negative, was " + cacheEntries);
+        }
+        this.ttlSeconds = maxTtl.toMillis() / 1000.0;
+        this.skewSeconds = clockSkew.toMillis() / 1000.0;
         this.revocations = Objects.requireNonNull(revocations, "revocations");
         this.clock = Objects.requireNonNull(clock, "clock");
-        String[] permitted = keys.algorithms().toArray(new String[0]);
-        this.consumer = new JwtConsumerBuilder()
-                // replaces jose4j's default block on "none": exactly the configured algorithms
-                .setJwsAlgorithmConstraints(new AlgorithmConstraints(ConstraintType.PERMIT, permitted))
-                .setJweAlgorithmConstraints(new AlgorithmConstraints(ConstraintType.PERMIT))
-                .setJweContentEncryptionAlgorithmConstraints(new AlgorithmConstraints(ConstraintType.PERMIT))
-                .setVerificationKeyResolver(keys.resolver())
-                // jose4j's default validators read the system clock; these are the same rules on our Clock
-                .setSkipAllDefaultValidators()
-                .registerValidator(new TypeValidator(true, TokenIssuer.TYPE))
-                .registerValidator(new IssValidator(issuer, true))
-                .registerValidator(new AudValidator(audience.map(Set::of).orElse(Set.of()), audience.isPresent()))
-                .registerValidator(new SubValidator(true))
-                .registerValidator(new JtiValidator(true))
-                .registerValidator(this::checkTimes)
-                .build();
+        this.requireKid = requireKid;
+        this.cache = cacheEntries == 0 ? null : new VerifiedTokenCache(cacheEntries);
     }
 
     /** Verifies {@code compact}; never throws for any input, however hostile. */
@@ -127,133 +112,167 @@ public final class TokenVerifier {
         if (compact.length() > MAX_TOKEN_CHARS) {
             return Verification.rejected(Rejection.TOO_LARGE);
         }
-        Optional<Rejection> shape = checkShape(compact);
-        if (shape.isPresent()) {
-            return Verification.rejected(shape.get());
-        }
-        JwtContext context;
+        Scratch scratch = SCRATCH.take();
         try {
-            context = consumer.process(compact);
-        } catch (InvalidJwtException e) {
-            return Verification.rejected(map(e));
+            return verify(compact, scratch);
+        } finally {
+            SCRATCH.give(scratch);
         }
-        return accept(context.getJwtClaims());
     }
 
-    private Optional<Rejection> checkShape(String compact) {
+    /** Tokens held by the cache (0 when it is off). */
+    int cachedTokens() {
+        return cache == null ? 0 : cache.size();
+    }
+
+    private Verification verify(String compact, Scratch s) {
+        int length = compact.length();
+        byte[] ascii = s.ascii;
+        int all = 0;
+        for (int i = 0; i < length; i++) {
+            char c = compact.charAt(i);
+            all |= c;
+            ascii[i] = (byte) c;
+        }
+        if (all >= 0x80) {
+            return Verification.rejected(Rejection.MALFORMED); // not ASCII, so not base64url; and the copy is exact
+        }
+        VerifiedTokenCache.Key cacheKey = null;
+        Object generation = null;
+        if (cache != null) {
+            cacheKey = s.digest(length);
+            generation = keys.generation();
+            VerifiedTokenCache.Entry entry = cache.get(cacheKey);
+            if (entry != null) {
+                if (clock.millis() / 1000.0 >= entry.acceptedUntil || entry.generation != generation) {
+                    cache.remove(cacheKey, entry); // verified again below: refused as expired, or under the new keys
+                } else if (revocations.isRevoked(entry.jti)) {
+                    return Verification.rejected(Rejection.REVOKED);
+                } else {
+                    return entry.verification;
+                }
+            }
+        }
+        Verification verification = firstSight(s, length);
+        if (cache != null && verification.isValid()) {
+            VerifiedToken token = verification.token().orElseThrow();
+            cache.put(cacheKey, new VerifiedTokenCache.Entry(verification, token.jti(), s.acceptedUntil, generation),
+                    clock.millis() / 1000.0);
+        }
+        return verification;
+    }
+
+    private Verification firstSight(Scratch s, int length) {
+        byte[] ascii = s.ascii;
+        int dots = 0;
         int firstDot = -1;
         int secondDot = -1;
-        int dots = 0;
-        for (int i = 0; i < compact.length(); i++) {
-            char c = compact.charAt(i);
-            if (c == '.') {
-                dots++;
-                if (dots == 1) {
+        for (int i = 0; i < length; i++) {
+            byte b = ascii[i];
+            if (b == '.') {
+                if (++dots == 1) {
                     firstDot = i;
                 } else if (dots == 2) {
                     secondDot = i;
                 }
-            } else if (!isBase64url(c)) {
-                return Optional.of(Rejection.MALFORMED);
+            } else if (!StrictBase64Url.isAlphabet((char) b)) {
+                return Verification.rejected(Rejection.MALFORMED);
             }
         }
         if (dots == 4) {
-            return Optional.of(Rejection.UNSUPPORTED); // JWE
+            return Verification.rejected(Rejection.UNSUPPORTED); // JWE
         }
         if (dots != 2) {
-            return Optional.of(Rejection.MALFORMED);
+            return Verification.rejected(Rejection.MALFORMED);
         }
-        String headerPart = compact.substring(0, firstDot);
-        String payloadPart = compact.substring(firstDot + 1, secondDot);
-        String signaturePart = compact.substring(secondDot + 1);
-        if (headerPart.length() > MAX_HEADER_CHARS) {
-            return Optional.of(Rejection.TOO_LARGE);
+        if (firstDot > MAX_HEADER_CHARS) {
+            return Verification.rejected(Rejection.TOO_LARGE);
         }
-        if (headerPart.isEmpty() || payloadPart.isEmpty()) {
-            return Optional.of(Rejection.MALFORMED);
+        if (firstDot == 0 || secondDot == firstDot + 1) {
+            return Verification.rejected(Rejection.MALFORMED);
         }
-        Optional<byte[]> headerBytes = decodeCanonical(headerPart);
-        if (headerBytes.isEmpty()) {
-            return Optional.of(Rejection.MALFORMED);
+        byte[] decoded = s.decoded;
+        int headerLength = StrictBase64Url.decode(ascii, 0, firstDot, decoded, 0);
+        if (headerLength < 0 || !isStrictUtf8(decoded, 0, headerLength)) {
+            return Verification.rejected(Rejection.MALFORMED);
         }
-        Map<String, Object> header;
+        TokenJson.Header header;
         try {
-            String json = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(headerBytes.get())).toString();
-            header = JsonUtil.parseJson(json); // at most 1.5 KiB; refuses duplicate names
-        } catch (CharacterCodingException | JoseException | RuntimeException e) {
-            return Optional.of(Rejection.MALFORMED);
+            header = TokenJson.header(decoded, 0, headerLength);
+        } catch (TokenJson.MalformedJson e) {
+            return Verification.rejected(Rejection.MALFORMED);
         }
-        if (header == null) {
-            return Optional.of(Rejection.MALFORMED);
+        if (!(header.alg instanceof String) || !keys.algorithms().contains(header.alg)) {
+            return Verification.rejected(Rejection.ALGORITHM_NOT_ALLOWED);
         }
-        Object alg = header.get("alg");
-        if (!(alg instanceof String) || !keys.algorithms().contains(alg)) {
-            return Optional.of(Rejection.ALGORITHM_NOT_ALLOWED);
+        String alg = (String) header.alg;
+        if (header.keyHeader) {
+            return Verification.rejected(Rejection.UNTRUSTED_KEY_HEADER);
         }
-        for (String name : header.keySet()) {
-            if (KEY_HEADERS.contains(name)) {
-                return Optional.of(Rejection.UNTRUSTED_KEY_HEADER);
-            }
+        if (header.unknownHeader) {
+            return Verification.rejected(Rejection.UNSUPPORTED); // cty (nesting), crit, zip, b64, ...
         }
-        for (String name : header.keySet()) {
-            if (!KNOWN_HEADERS.contains(name)) {
-                return Optional.of(Rejection.UNSUPPORTED); // cty (nesting), crit, zip, b64, ...
-            }
+        if (!(header.typ instanceof String) || !isAccessTokenType((String) header.typ)) {
+            return Verification.rejected(Rejection.WRONG_TYPE);
         }
-        Object typ = header.get("typ");
-        if (!(typ instanceof String) || !isAccessTokenType((String) typ)) {
-            return Optional.of(Rejection.WRONG_TYPE);
+        String kid;
+        if (header.kid == null && !requireKid) {
+            kid = null; // another issuer's token: verified only if exactly one key fits alg
+        } else if (header.kid instanceof String && !((String) header.kid).isEmpty() && ((String) header.kid).length() <= MAX_KID_CHARS) {
+            kid = (String) header.kid;
+        } else {
+            return Verification.rejected(Rejection.UNKNOWN_KEY);
         }
-        Object kid = header.get("kid");
-        if (!(kid instanceof String) || ((String) kid).isEmpty() || ((String) kid).length() > MAX_KID_CHARS) {
-            return Optional.of(Rejection.UNKNOWN_KEY);
+        if (secondDot == length - 1) {
+            return Verification.rejected(Rejection.BAD_SIGNATURE);
         }
-        if (signaturePart.isEmpty()) {
-            return Optional.of(Rejection.BAD_SIGNATURE);
+        int payloadAt = headerLength;
+        int payloadLength = StrictBase64Url.decode(ascii, firstDot + 1, secondDot, decoded, payloadAt);
+        int signatureAt = payloadAt + Math.max(payloadLength, 0);
+        int signatureLength = StrictBase64Url.decode(ascii, secondDot + 1, length, decoded, signatureAt);
+        if (payloadLength < 0 || signatureLength < 0) {
+            return Verification.rejected(Rejection.MALFORMED);
         }
-        Optional<byte[]> signature = decodeCanonical(signaturePart);
-        Optional<byte[]> payload = decodeCanonical(payloadPart);
-        if (signature.isEmpty() || payload.isEmpty()) {
-            return Optional.of(Rejection.MALFORMED);
+        // bound the claims' shape before anything else looks at them
+        if (nestingDepth(decoded, payloadAt, payloadLength) > MAX_JSON_DEPTH) {
+            return Verification.rejected(Rejection.MALFORMED);
         }
-        // jose4j parses the claims before it checks an asymmetric signature: bound their shape first
-        if (nestingDepth(payload.get()) > MAX_JSON_DEPTH) {
-            return Optional.of(Rejection.MALFORMED);
+        Keys.VerificationKey key;
+        try {
+            key = keys.resolve(kid, alg);
+        } catch (Keys.Unresolved e) {
+            return Verification.rejected(e.rejection);
         }
-        if (keys.isLocal()) {
-            Optional<Keys.VerificationKey> key = keys.find((String) kid);
-            if (key.isEmpty()) {
-                return Optional.of(Rejection.UNKNOWN_KEY);
-            }
-            if (!key.get().algorithm.equals(alg)) {
-                return Optional.of(Rejection.ALGORITHM_NOT_ALLOWED);
-            }
-            if (signature.get().length != key.get().signatureLength) {
-                return Optional.of(Rejection.BAD_SIGNATURE);
-            }
-            if (key.get().macAlgorithm != null) {
-                byte[] signingInput = compact.substring(0, secondDot).getBytes(StandardCharsets.US_ASCII);
-                if (!MessageDigest.isEqual(mac(key.get(), signingInput), signature.get())) {
-                    return Optional.of(Rejection.BAD_SIGNATURE);
-                }
-            }
+        if (!key.algorithm.equals(alg)) {
+            return Verification.rejected(Rejection.ALGORITHM_NOT_ALLOWED);
         }
-        return Optional.empty();
+        if (signatureLength != key.signatureLength
+                || !key.verifies(ascii, secondDot, decoded, signatureAt, s.macOut)) {
+            return Verification.rejected(Rejection.BAD_SIGNATURE);
+        }
+        Map<String, Object> claims;
+        try {
+            claims = TokenJson.object(decoded, payloadAt, payloadLength);
+        } catch (TokenJson.MalformedJson e) {
+            return Verification.rejected(Rejection.MALFORMED);
+        }
+        return accept(claims, s);
     }
 
-    private Verification accept(JwtClaims jwtClaims) {
-        Map<String, Object> raw = jwtClaims.getClaimsMap();
-        Object sub = raw.get("sub");
-        Object jti = raw.get("jti");
-        if (!(sub instanceof String) || ((String) sub).isBlank() || !(jti instanceof String) || ((String) jti).isBlank()) {
+    private Verification accept(Map<String, Object> claims, Scratch s) {
+        Rejection rejection = firstByPriority(checkIssuer(claims), checkAudience(claims), required(claims, "sub"),
+                required(claims, "jti"), checkTimes(claims));
+        if (rejection != null) {
+            return Verification.rejected(rejection);
+        }
+        String sub = (String) claims.get("sub");
+        String jti = (String) claims.get("jti");
+        if (sub.isBlank() || jti.isBlank()) {
             return Verification.rejected(Rejection.MISSING_CLAIM);
         }
-        Object uid = raw.get("uid");
-        Object tier = raw.get("tier");
-        Object roles = raw.get("roles");
+        Object uid = claims.get("uid");
+        Object tier = claims.get("tier");
+        Object roles = claims.get("roles");
         if ((uid != null && !(uid instanceof String)) || (tier != null && !(tier instanceof String))) {
             return Verification.rejected(Rejection.MALFORMED_CLAIM);
         }
@@ -269,134 +288,113 @@ public final class TokenVerifier {
                 roleSet.add((String) role);
             }
         }
-        if (revocations.isRevoked((String) jti)) {
+        if (revocations.isRevoked(jti)) {
             return Verification.rejected(Rejection.REVOKED);
         }
-        Instant expiresAt = Instant.ofEpochSecond((long) ((Number) raw.get("exp")).doubleValue());
-        @SuppressWarnings("unchecked")
-        Map<String, Object> claims = (Map<String, Object>) deepUnmodifiable(raw);
-        return Verification.accepted(new VerifiedToken((String) sub, Optional.ofNullable((String) uid), roleSet,
-                Optional.ofNullable((String) tier), (String) jti, expiresAt, claims));
+        double exp = ((Number) claims.get("exp")).doubleValue();
+        s.acceptedUntil = exp + skewSeconds;
+        Instant expiresAt = Instant.ofEpochSecond((long) exp);
+        Instant acceptedUntil = Instant.ofEpochMilli((long) Math.ceil(s.acceptedUntil * 1000));
+        return Verification.accepted(new VerifiedToken(sub, Optional.ofNullable((String) uid), roleSet,
+                Optional.ofNullable((String) tier), jti, expiresAt, acceptedUntil, claims));
     }
 
-    /** exp, iat, nbf against the injected clock; jose4j error codes so {@link #map} treats them like its own. */
-    private ErrorCodeValidator.Error checkTimes(JwtContext context) {
-        Map<String, Object> claims = context.getJwtClaims().getClaimsMap();
+    /** {@code iss}: required, a string, equal to ours. */
+    private Rejection checkIssuer(Map<String, Object> claims) {
+        Object iss = claims.get("iss");
+        if (iss == null) {
+            return Rejection.WRONG_ISSUER;
+        }
+        if (!(iss instanceof String)) {
+            return Rejection.MALFORMED_CLAIM;
+        }
+        return iss.equals(issuer) ? null : Rejection.WRONG_ISSUER;
+    }
+
+    /** {@code aud}: a string or an array of strings; must hold our audience when one is set, and be absent otherwise. */
+    private Rejection checkAudience(Map<String, Object> claims) {
+        Object aud = claims.get("aud");
+        if (aud == null) {
+            return audience.isPresent() ? Rejection.WRONG_AUDIENCE : null;
+        }
+        boolean ours = false;
+        if (aud instanceof String) {
+            ours = audience.isPresent() && aud.equals(audience.get());
+        } else if (aud instanceof List) {
+            for (Object one : (List<?>) aud) {
+                if (!(one instanceof String)) {
+                    return Rejection.MALFORMED_CLAIM;
+                }
+                ours |= audience.isPresent() && one.equals(audience.get());
+            }
+        } else {
+            return Rejection.MALFORMED_CLAIM;
+        }
+        return ours ? null : Rejection.WRONG_AUDIENCE;
+    }
+
+    private static Rejection required(Map<String, Object> claims, String name) {
+        Object value = claims.get(name);
+        if (value == null) {
+            return Rejection.MISSING_CLAIM;
+        }
+        return value instanceof String ? null : Rejection.MALFORMED_CLAIM;
+    }
+
+    /** exp, iat, nbf against the injected clock; the first problem in this order. */
+    private Rejection checkTimes(Map<String, Object> claims) {
         double now = clock.millis() / 1000.0;
-        double skew = clockSkew.toMillis() / 1000.0;
-        double ttl = maxTtl.toMillis() / 1000.0;
         Object exp = claims.get("exp");
         Object iat = claims.get("iat");
         Object nbf = claims.get("nbf");
-        if (exp == null) {
-            return new ErrorCodeValidator.Error(ErrorCodes.EXPIRATION_MISSING, "exp missing");
-        }
-        if (iat == null) {
-            return new ErrorCodeValidator.Error(ErrorCodes.ISSUED_AT_MISSING, "iat missing");
+        if (exp == null || iat == null) {
+            return Rejection.MISSING_CLAIM;
         }
         if (!isFiniteNumber(exp) || !isFiniteNumber(iat) || (nbf != null && !isFiniteNumber(nbf))) {
-            return new ErrorCodeValidator.Error(ErrorCodes.MALFORMED_CLAIM, "exp, iat or nbf is not a number");
+            return Rejection.MALFORMED_CLAIM;
         }
         double expSeconds = ((Number) exp).doubleValue();
         double iatSeconds = ((Number) iat).doubleValue();
-        if (now >= expSeconds + skew) {
-            return new ErrorCodeValidator.Error(ErrorCodes.EXPIRED, "expired");
+        if (now >= expSeconds + skewSeconds) {
+            return Rejection.EXPIRED;
         }
-        if (expSeconds - now > ttl + skew || expSeconds - iatSeconds > ttl) {
-            return new ErrorCodeValidator.Error(CUSTOM_LIFETIME_TOO_LONG, "lifetime too long");
+        if (expSeconds - now > ttlSeconds + skewSeconds || expSeconds - iatSeconds > ttlSeconds) {
+            return Rejection.LIFETIME_TOO_LONG;
         }
-        if (iatSeconds > now + skew) {
-            return new ErrorCodeValidator.Error(ErrorCodes.ISSUED_AT_INVALID_FUTURE, "iat in the future");
+        if (iatSeconds > now + skewSeconds) {
+            return Rejection.ISSUED_IN_FUTURE;
         }
-        if (nbf != null && ((Number) nbf).doubleValue() > now + skew) {
-            return new ErrorCodeValidator.Error(ErrorCodes.NOT_YET_VALID, "not yet valid");
+        if (nbf != null && ((Number) nbf).doubleValue() > now + skewSeconds) {
+            return Rejection.NOT_YET_VALID;
         }
-        return null; // a jose4j validator says "no error" with null
+        return null;
     }
 
-    /** The first matching code wins: signature and shape problems before claim problems. */
-    private static Rejection map(InvalidJwtException e) {
-        Throwable cause = e.getCause();
-        if (cause instanceof UnresolvableKeyException) {
-            return hasCause(cause, IOException.class) ? Rejection.KEYS_UNAVAILABLE : Rejection.UNKNOWN_KEY;
-        }
-        if (cause instanceof InvalidAlgorithmException) {
-            return Rejection.ALGORITHM_NOT_ALLOWED;
-        }
-        for (Map.Entry<Integer, Rejection> entry : BY_ERROR_CODE.entrySet()) {
-            if (e.hasErrorCode(entry.getKey())) {
-                return entry.getValue();
+    /** Claim problems in the order they are reported when a token has several. */
+    private static final List<Rejection> CLAIM_PRIORITY = List.of(Rejection.MALFORMED_CLAIM, Rejection.WRONG_ISSUER,
+            Rejection.WRONG_AUDIENCE, Rejection.MISSING_CLAIM, Rejection.EXPIRED, Rejection.LIFETIME_TOO_LONG,
+            Rejection.ISSUED_IN_FUTURE, Rejection.NOT_YET_VALID);
+
+    private static Rejection firstByPriority(Rejection... found) {
+        Rejection first = null;
+        for (Rejection r : found) {
+            if (r != null && (first == null || CLAIM_PRIORITY.indexOf(r) < CLAIM_PRIORITY.indexOf(first))) {
+                first = r;
             }
         }
-        return Rejection.MALFORMED;
-    }
-
-    private static Map<Integer, Rejection> byErrorCode() {
-        Map<Integer, Rejection> m = new LinkedHashMap<>();
-        m.put(ErrorCodes.SIGNATURE_INVALID, Rejection.BAD_SIGNATURE);
-        m.put(ErrorCodes.SIGNATURE_MISSING, Rejection.BAD_SIGNATURE);
-        m.put(ErrorCodes.INTEGRITY_MISSING, Rejection.BAD_SIGNATURE);
-        m.put(ErrorCodes.ENCRYPTION_MISSING, Rejection.UNSUPPORTED);
-        m.put(ErrorCodes.JSON_INVALID, Rejection.MALFORMED);
-        m.put(ErrorCodes.TYPE_MISSING, Rejection.WRONG_TYPE);
-        m.put(ErrorCodes.TYPE_INVALID, Rejection.WRONG_TYPE);
-        m.put(ErrorCodes.MALFORMED_CLAIM, Rejection.MALFORMED_CLAIM);
-        m.put(ErrorCodes.ISSUER_MISSING, Rejection.WRONG_ISSUER);
-        m.put(ErrorCodes.ISSUER_INVALID, Rejection.WRONG_ISSUER);
-        m.put(ErrorCodes.AUDIENCE_MISSING, Rejection.WRONG_AUDIENCE);
-        m.put(ErrorCodes.AUDIENCE_INVALID, Rejection.WRONG_AUDIENCE);
-        m.put(ErrorCodes.EXPIRATION_MISSING, Rejection.MISSING_CLAIM);
-        m.put(ErrorCodes.ISSUED_AT_MISSING, Rejection.MISSING_CLAIM);
-        m.put(ErrorCodes.SUBJECT_MISSING, Rejection.MISSING_CLAIM);
-        m.put(ErrorCodes.JWT_ID_MISSING, Rejection.MISSING_CLAIM);
-        m.put(ErrorCodes.EXPIRED, Rejection.EXPIRED);
-        m.put(CUSTOM_LIFETIME_TOO_LONG, Rejection.LIFETIME_TOO_LONG);
-        m.put(ErrorCodes.EXPIRATION_TOO_FAR_IN_FUTURE, Rejection.LIFETIME_TOO_LONG);
-        m.put(ErrorCodes.ISSUED_AT_INVALID_FUTURE, Rejection.ISSUED_IN_FUTURE);
-        m.put(ErrorCodes.ISSUED_AT_INVALID_PAST, Rejection.LIFETIME_TOO_LONG);
-        m.put(ErrorCodes.NOT_YET_VALID, Rejection.NOT_YET_VALID);
-        return Collections.unmodifiableMap(m);
-    }
-
-    private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (type.isInstance(c)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static byte[] mac(Keys.VerificationKey key, byte[] input) {
-        try {
-            Mac mac = Mac.getInstance(key.macAlgorithm);
-            mac.init(key.key);
-            return mac.doFinal(input);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(key.macAlgorithm + " is missing from this JVM", e);
-        }
-    }
-
-    /** Strict base64url: the part must be exactly what encoding its bytes gives (no padding, no stray bits). */
-    private static Optional<byte[]> decodeCanonical(String part) {
-        if (part.length() % 4 == 1) {
-            return Optional.empty();
-        }
-        byte[] bytes;
-        try {
-            bytes = Base64.getUrlDecoder().decode(part);
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-        return Keys.base64url(bytes).equals(part) ? Optional.of(bytes) : Optional.empty();
+        return first;
     }
 
     /** The deepest nesting of objects and arrays, ignoring brackets inside strings; one pass, no parsing. */
     static int nestingDepth(byte[] json) {
+        return nestingDepth(json, 0, json.length);
+    }
+
+    private static int nestingDepth(byte[] json, int offset, int length) {
         int depth = 0;
         int deepest = 0;
         boolean inString = false;
-        for (int i = 0; i < json.length; i++) {
+        for (int i = offset, end = offset + length; i < end; i++) {
             byte b = json[i];
             if (inString) {
                 if (b == '\\') {
@@ -416,33 +414,61 @@ public final class TokenVerifier {
         return deepest;
     }
 
-    private static boolean isBase64url(char c) {
-        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    /** ASCII (the usual header) passes at once; anything else must be well-formed UTF-8 (no overlong forms). */
+    private static boolean isStrictUtf8(byte[] bytes, int offset, int length) {
+        for (int i = offset; i < offset + length; i++) {
+            if (bytes[i] < 0) {
+                try {
+                    StandardCharsets.UTF_8.newDecoder()
+                            .onMalformedInput(CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(CodingErrorAction.REPORT)
+                            .decode(ByteBuffer.wrap(bytes, offset, length));
+                    return true;
+                } catch (CharacterCodingException e) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static boolean isAccessTokenType(String typ) {
-        return TokenIssuer.TYPE.equalsIgnoreCase(typ) || ("application/" + TokenIssuer.TYPE).equalsIgnoreCase(typ);
+        return TokenIssuer.TYPE.equalsIgnoreCase(typ) || APPLICATION_TYPE.equalsIgnoreCase(typ);
     }
+
+    private static final String APPLICATION_TYPE = "application/" + TokenIssuer.TYPE;
 
     private static boolean isFiniteNumber(Object value) {
         return value instanceof Number && Double.isFinite(((Number) value).doubleValue());
     }
 
-    private static Object deepUnmodifiable(Object value) {
-        if (value instanceof Map) {
-            Map<String, Object> copy = new LinkedHashMap<>();
-            for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
-                copy.put(String.valueOf(e.getKey()), deepUnmodifiable(e.getValue()));
+    /** Per-call buffers, pooled: the token's bytes, its decoded parts, a MAC, a digest. */
+    private static final class Scratch {
+        final byte[] ascii = new byte[MAX_TOKEN_CHARS];
+        final byte[] decoded = new byte[MAX_TOKEN_CHARS];
+        final byte[] macOut = new byte[64];
+        final byte[] digest = new byte[32];
+        final MessageDigest sha256;
+        /** Set by a successful verification: {@code exp} plus skew, in seconds. */
+        double acceptedUntil;
+
+        Scratch() {
+            try {
+                sha256 = MessageDigest.getInstance("SHA-256");
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("SHA-256 is missing from this JVM", e);
             }
-            return Collections.unmodifiableMap(copy);
         }
-        if (value instanceof List) {
-            List<Object> copy = new ArrayList<>();
-            for (Object o : (List<?>) value) {
-                copy.add(deepUnmodifiable(o));
+
+        /** The cache key: SHA-256 of all {@code length} bytes of the token. */
+        VerifiedTokenCache.Key digest(int length) {
+            sha256.update(ascii, 0, length);
+            try {
+                sha256.digest(digest, 0, digest.length);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("SHA-256 failed", e); // a 32-byte buffer is never short
             }
-            return Collections.unmodifiableList(copy);
+            return new VerifiedTokenCache.Key(digest);
         }
-        return value;
     }
 }

@@ -15,16 +15,18 @@ public final class VerifiedToken {
     private final Optional<String> tier;
     private final String jti;
     private final Instant expiresAt;
+    private final Instant acceptedUntil;
     private final Map<String, Object> claims;
 
     VerifiedToken(String subject, Optional<String> userId, Set<String> roles, Optional<String> tier,
-                  String jti, Instant expiresAt, Map<String, Object> claims) {
+                  String jti, Instant expiresAt, Instant acceptedUntil, Map<String, Object> claims) {
         this.subject = Objects.requireNonNull(subject, "subject");
         this.userId = Objects.requireNonNull(userId, "userId");
         this.roles = Set.copyOf(roles);
         this.tier = Objects.requireNonNull(tier, "tier");
         this.jti = Objects.requireNonNull(jti, "jti");
         this.expiresAt = Objects.requireNonNull(expiresAt, "expiresAt");
+        this.acceptedUntil = Objects.requireNonNull(acceptedUntil, "acceptedUntil");
         this.claims = Objects.requireNonNull(claims, "claims");
     }
 
@@ -54,6 +56,14 @@ public final class VerifiedToken {
 
     public Instant expiresAt() {
         return expiresAt;
+    }
+
+    /**
+     * The first instant the verifier refuses this token as expired: {@code exp} plus the clock skew. A revocation
+     * must last until then, or the token would be accepted again in the skew after {@code exp}.
+     */
+    public Instant acceptedUntil() {
+        return acceptedUntil;
     }
 
     /** Every claim, unmodifiable (nested lists and maps too). */

@@ -1,11 +1,9 @@
 package dev.holdfast.web;
 
 import jakarta.servlet.http.HttpServletRequest;
-import java.util.Collections;
-import java.util.List;
+import java.util.Enumeration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Finds the token of a request: {@code Authorization: Bearer <token>} first (scheme case-insensitive, exactly
@@ -18,8 +16,6 @@ public final class BearerTokens {
     public static final String AUTH_TYPE_BEARER = "BEARER";
     public static final String AUTH_TYPE_COOKIE = "COOKIE";
 
-    /** RFC 6750 b64token. */
-    private static final Pattern B64TOKEN = Pattern.compile("[A-Za-z0-9\\-._~+/]+=*");
 
     public enum Outcome { NONE, MALFORMED, FOUND }
 
@@ -81,28 +77,46 @@ public final class BearerTokens {
 
     public Extraction extract(HttpServletRequest request) {
         Objects.requireNonNull(request, "request");
-        List<String> headers = request.getHeaders("Authorization") == null
-                ? List.of() : Collections.list(request.getHeaders("Authorization"));
-        if (headers.size() > 1) {
+        Enumeration<String> headers = request.getHeaders("Authorization");
+        String value = headers != null && headers.hasMoreElements() ? headers.nextElement() : null;
+        if (value != null && headers.hasMoreElements()) {
             return new Extraction(Outcome.MALFORMED, null, Transport.HEADER);
         }
-        if (headers.size() == 1) {
-            String value = headers.get(0);
+        if (value != null) {
             int space = value.indexOf(' ');
-            String scheme = space < 0 ? value : value.substring(0, space);
-            if (scheme.equalsIgnoreCase("Bearer")) {
+            int schemeEnd = space < 0 ? value.length() : space;
+            if (schemeEnd == 6 && value.regionMatches(true, 0, "Bearer", 0, 6)) {
                 String rest = space < 0 ? "" : value.substring(space + 1).trim();
-                if (!B64TOKEN.matcher(rest).matches()) {
+                if (!isB64token(rest)) {
                     return new Extraction(Outcome.MALFORMED, null, Transport.HEADER);
                 }
                 return new Extraction(Outcome.FOUND, rest, Transport.HEADER);
             }
-            if (scheme.isBlank()) {
+            if (value.substring(0, schemeEnd).isBlank()) {
                 return new Extraction(Outcome.MALFORMED, null, Transport.HEADER);
             }
         }
         Optional<String> cookie = cookies.read(request);
         return cookie.map(token -> new Extraction(Outcome.FOUND, token, Transport.COOKIE))
                 .orElseGet(() -> new Extraction(Outcome.NONE, null, null));
+    }
+
+    /** RFC 6750 b64token: {@code 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="}. */
+    static boolean isB64token(String s) {
+        int end = s.length();
+        while (end > 0 && s.charAt(end - 1) == '=') {
+            end--;
+        }
+        if (end == 0) {
+            return false;
+        }
+        for (int i = 0; i < end; i++) {
+            char c = s.charAt(i);
+            if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/')) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -11,8 +11,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The HTTP side of {@code /auth/logout}: revokes the presented token's {@code jti} on this node until it
- * expires and clears the cookie. A token that is missing or already invalid still gets its cookie cleared:
+ * The HTTP side of {@code /auth/logout}: revokes the presented token's {@code jti} on this node for as long as
+ * the verifier would accept it (its expiry plus the clock skew) and clears the cookie. A token that is missing or already invalid still gets its cookie cleared:
  * logging out must always work.
  */
 public final class LogoutEndpoint {
@@ -46,7 +46,7 @@ public final class LogoutEndpoint {
         if (extraction.outcome() == BearerTokens.Outcome.FOUND) {
             Verification verification = verifier.verify(extraction.token());
             Optional<VerifiedToken> token = verification.token();
-            token.ifPresent(t -> revocations.revoke(t.jti(), t.expiresAt()));
+            token.ifPresent(t -> revocations.revoke(t.jti(), t.acceptedUntil()));
         }
         cookies.clear(request, response);
         JsonReplies.noStore(response);

@@ -14,6 +14,8 @@ public final class PathPatterns {
 
     private final List<String> exact = new ArrayList<>();
     private final List<String> prefixes = new ArrayList<>();
+    /** Each prefix with its slash ({@code "/public/"}), so matching allocates nothing. */
+    private final List<String> prefixesWithSlash = new ArrayList<>();
     private final List<String> extensions = new ArrayList<>();
     private final List<String> patterns;
 
@@ -26,6 +28,7 @@ public final class PathPatterns {
                 extensions.add(p.substring(1)); // ".css"
             } else if (p.startsWith("/") && p.endsWith("/*") && p.indexOf('*') == p.length() - 1) {
                 prefixes.add(p.substring(0, p.length() - 2)); // "/public", or "" for "/*"
+                prefixesWithSlash.add(p.substring(0, p.length() - 1));
             } else if (p.startsWith("/") && p.indexOf('*') < 0) {
                 exact.add(p);
             } else {
@@ -40,15 +43,15 @@ public final class PathPatterns {
         if (exact.contains(path)) {
             return true;
         }
-        for (String prefix : prefixes) {
-            if (path.equals(prefix) || path.startsWith(prefix + "/")) {
+        for (int i = 0; i < prefixes.size(); i++) {
+            if (path.equals(prefixes.get(i)) || path.startsWith(prefixesWithSlash.get(i))) {
                 return true;
             }
         }
-        int slash = path.lastIndexOf('/');
-        String last = path.substring(slash + 1);
+        int lastSegment = path.length() - path.lastIndexOf('/') - 1;
         for (String extension : extensions) {
-            if (last.endsWith(extension) && last.length() > extension.length()) {
+            // an extension holds no '/', so it ends the last segment exactly when it ends the path
+            if (path.endsWith(extension) && lastSegment > extension.length()) {
                 return true;
             }
         }

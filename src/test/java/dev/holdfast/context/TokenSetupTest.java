@@ -50,4 +50,36 @@ class TokenSetupTest {
         assertEquals(java.util.Optional.of(dev.holdfast.token.Rejection.LIFETIME_TOO_LONG),
                 TokenSetup.verifier(plain, TokenSetup.keys(plain), new dev.holdfast.token.RevocationList(clock), clock).verify(emergency).rejection());
     }
+
+    @Test
+    void verifierFollowsRequireKidAndTheCacheSize() throws Exception {
+        String secret = new String(Forge.SECRET, java.nio.charset.StandardCharsets.US_ASCII);
+        java.time.Clock clock = java.time.Clock.fixed(Forge.NOW, java.time.ZoneOffset.UTC);
+        String kidless = Forge.jws("{\"alg\":\"HS256\",\"typ\":\"at+jwt\"}", Forge.claims(), Forge.hmac(Forge.SECRET));
+        Settings defaults = settings(Map.of("holdfast.jwt.secret", secret));
+        dev.holdfast.token.TokenVerifier cached = TokenSetup.verifier(defaults, TokenSetup.keys(defaults),
+                new dev.holdfast.token.RevocationList(clock), clock);
+        dev.holdfast.token.Verification first = cached.verify(kidless);
+        assertEquals(true, first.isValid());
+        org.junit.jupiter.api.Assertions.assertSame(first, cached.verify(kidless), "the default cache answers a repeated token");
+
+        Settings strictUncached = settings(Map.of("holdfast.jwt.secret", secret, "holdfast.jwt.requireKid", "true",
+                "holdfast.jwt.cache.maxEntries", "0"));
+        dev.holdfast.token.TokenVerifier strict = TokenSetup.verifier(strictUncached, TokenSetup.keys(strictUncached),
+                new dev.holdfast.token.RevocationList(clock), clock);
+        assertEquals(java.util.Optional.of(dev.holdfast.token.Rejection.UNKNOWN_KEY), strict.verify(kidless).rejection());
+        String named = Forge.hs(Forge.claims());
+        org.junit.jupiter.api.Assertions.assertNotSame(strict.verify(named), strict.verify(named), "the cache is off");
+    }
+
+    @Test
+    void refusesANegativeCacheSizeAndALenientRequireKid() {
+        String secret = new String(Forge.SECRET, java.nio.charset.StandardCharsets.US_ASCII);
+        dev.holdfast.config.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(dev.holdfast.config.ConfigException.class,
+                () -> settings(Map.of("holdfast.jwt.secret", secret, "holdfast.jwt.cache.maxEntries", "-1",
+                        "holdfast.jwt.requireKid", "yes")));
+        assertEquals(2, e.problems().size(), e.problems().toString());
+        org.junit.jupiter.api.Assertions.assertTrue(e.problems().get(0).contains("[holdfast.jwt.requireKid] = [yes]"), e.problems().toString());
+        org.junit.jupiter.api.Assertions.assertTrue(e.problems().get(1).contains("[holdfast.jwt.cache.maxEntries] = [-1]"), e.problems().toString());
+    }
 }

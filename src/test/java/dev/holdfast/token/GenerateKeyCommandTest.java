@@ -33,6 +33,18 @@ class GenerateKeyCommandTest {
     }
 
     @Test
+    void kidPrintsTheKeyIdHoldfastUsesForASecretFile(@TempDir Path dir) throws Exception {
+        assertEquals(0, run("hmac"));
+        String secret = output();
+        Path file = dir.resolve("jwt.secret");
+        java.nio.file.Files.writeString(file, secret + "\n");
+        assertEquals(0, run("kid", file.toString()));
+        byte[] bytes = Base64.getDecoder().decode(secret.substring("base64:".length()));
+        assertEquals(Keys.hmac(bytes).signing().kid, output());
+        assertFalse(output().contains(secret.substring(7, 20)));
+    }
+
+    @Test
     void hmacSecretIsUsableAsJwtSecret() {
         assertEquals(0, run("hmac"));
         String value = output();

@@ -130,8 +130,23 @@ class TokenVerifierAttackTest {
     }
 
     @Test
-    void rejectsMissingKid() {
+    void acceptsMissingKidWhenTheOnlyKeyFitsAndRefusesItWhenKidIsRequired() {
         String token = jws("{\"alg\":\"HS256\",\"typ\":\"at+jwt\"}", claims(), hmac(SECRET));
+        assertTrue(hmacVerifier().verify(token).isValid());
+        TokenVerifier strict = new TokenVerifier(Keys.hmac(SECRET), "holdfast", Optional.empty(), TTL, SKEW,
+                new RevocationList(CLOCK), CLOCK, true, 0);
+        assertRejected(Rejection.UNKNOWN_KEY, strict.verify(token));
+    }
+
+    @Test
+    void rejectsMissingKidMacdWithAnotherSecret() {
+        String token = jws("{\"alg\":\"HS256\",\"typ\":\"at+jwt\"}", claims(), hmac(new byte[32]));
+        assertRejected(Rejection.BAD_SIGNATURE, hmacVerifier().verify(token));
+    }
+
+    @Test
+    void rejectsKidThatIsNotAString() {
+        String token = jws("{\"alg\":\"HS256\",\"kid\":null,\"typ\":\"at+jwt\"}", claims(), hmac(SECRET));
         assertRejected(Rejection.UNKNOWN_KEY, hmacVerifier().verify(token));
     }
 
