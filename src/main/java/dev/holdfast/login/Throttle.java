@@ -13,13 +13,27 @@ import java.util.Optional;
  * Lock-out by failures per (username, client) and per client, in bounded memory.
  *
  * <p>Keyed by user and client together, not by user alone, so that a stranger cannot lock a user out
- * from everywhere; the per-client count stops one client from spraying many usernames. Only failures
- * the database (or its emergency replica) judged count: failures while it is down are never recorded,
- * as in Tomcat's {@code LockOutRealm}. The oldest entries are dropped first when the map is full; that
- * can only shorten a lock, never lock anyone out.
+ * from everywhere; the per-client count stops one client from spraying many usernames.
+ *
+ * <p>An attempt is reserved with {@link #begin} before the lookup and the hash, and counts as a failure
+ * while it is in flight: with {@code maxFailures} = 5, twenty parallel guesses get at most five checked,
+ * never twenty. The attempt is then settled by what it came to:
+ * <ul>
+ *   <li>a failure the database (or its emergency replica) judged counts for every later attempt;</li>
+ *   <li>a failure the credential tier judged, while the database could not answer, is <em>unconfirmed</em>: it
+ *       counts only for attempts the credential tier would answer. A login the database answers again ignores
+ *       unconfirmed failures, so an outage never locks anyone out of the database (as in Tomcat's
+ *       {@code LockOutRealm}), yet guessing against the tier is limited too;</li>
+ *   <li>a success clears this user's count from this client (a database success both counts, a tier success
+ *       the unconfirmed one); an attempt no tier could answer counts as nothing.</li>
+ * </ul>
+ * Every count lapses {@code lockout} after its last failure. The oldest entries are dropped first when the map
+ * is full; that can only shorten a lock, never lock anyone out.
  */
 public final class Throttle {
     static final int MAX_TRACKED = 100_000;
+    /** The wait told to a client refused only because other attempts of its own are still being checked. */
+    static final Duration IN_FLIGHT_WAIT = Duration.ofSeconds(1);
 
     private final int maxFailures;
     private final int maxClientFailures;
@@ -44,52 +58,58 @@ public final class Throttle {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** How long this user and client must wait, or empty when an attempt may go ahead. */
-    public synchronized Optional<Duration> blockedFor(String username, String client) {
+    /**
+     * Reserves one attempt for this user and client, or refuses it ({@link Attempt#refusedFor()}) when the failures
+     * the database judged plus the attempts still in flight reach a limit. Close the attempt when done.
+     */
+    public synchronized Attempt begin(String username, String client) {
+        Objects.requireNonNull(username, "username");
+        Objects.requireNonNull(client, "client");
         Instant now = clock.instant();
-        Duration user = remaining(userKey(username, client), maxFailures, now);
-        Duration whole = remaining(clientKey(client), maxClientFailures, now);
-        Duration longest = user.compareTo(whole) >= 0 ? user : whole;
-        return longest.isZero() ? Optional.empty() : Optional.of(longest);
-    }
-
-    /** Counts a failure the database judged (wrong password, unknown or disabled user). */
-    public synchronized void recordFailure(String username, String client) {
-        Instant now = clock.instant();
-        count(userKey(username, client), now);
-        count(clientKey(client), now);
-    }
-
-    /** A good password clears this user's count from this client (not the client's overall count). */
-    public synchronized void recordSuccess(String username, String client) {
-        failures.remove(userKey(username, client));
+        Failures user = current(userKey(username, client), now);
+        Failures whole = current(clientKey(client), now);
+        Duration wait = longest(user.refusal(maxFailures, false, lockout, now),
+                whole.refusal(maxClientFailures, false, lockout, now));
+        if (!wait.isZero()) {
+            forgetIfEmpty(user);
+            forgetIfEmpty(whole);
+            return new Attempt(null, null, wait);
+        }
+        user.inFlight++;
+        whole.inFlight++;
+        return new Attempt(user, whole, Duration.ZERO);
     }
 
     synchronized int tracked() {
         return failures.size();
     }
 
-    private Duration remaining(String key, int limit, Instant now) {
+    private Failures current(String key, Instant now) {
         Failures entry = failures.get(key);
-        if (entry == null || entry.count < limit) {
-            return Duration.ZERO;
-        }
-        Instant until = entry.last.plus(lockout);
-        if (!until.isAfter(now)) {
-            failures.remove(key);
-            return Duration.ZERO;
-        }
-        return Duration.between(now, until);
-    }
-
-    private void count(String key, Instant now) {
-        Failures entry = failures.get(key);
-        if (entry == null || !entry.last.plus(lockout).isAfter(now)) {
-            entry = new Failures();
+        if (entry == null) {
+            entry = new Failures(key);
             failures.put(key, entry);
         }
-        entry.count++;
-        entry.last = now;
+        entry.lapse(lockout, now);
+        return entry;
+    }
+
+    private Duration refusalBeforeTier(Attempt attempt, Instant now) {
+        attempt.user.lapse(lockout, now);
+        attempt.client.lapse(lockout, now);
+        return longest(attempt.user.refusal(maxFailures, true, lockout, now),
+                attempt.client.refusal(maxClientFailures, true, lockout, now));
+    }
+
+    /** Entries with nothing counted and nothing in flight are dropped: memory holds failures, not every login. */
+    private void forgetIfEmpty(Failures entry) {
+        if (entry.count == 0 && entry.unconfirmed == 0 && entry.inFlight == 0) {
+            failures.remove(entry.key, entry);
+        }
+    }
+
+    private static Duration longest(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     private static String userKey(String username, String client) {
@@ -101,8 +121,166 @@ public final class Throttle {
         return "c\u0000" + client;
     }
 
+    /**
+     * One reserved login attempt. Settle it once with what it came to; {@link #close()} releases a reservation
+     * nothing settled (no tier could answer, or an error), so it counts as nothing.
+     */
+    public final class Attempt implements AutoCloseable {
+        private final Failures user;
+        private final Failures client;
+        private final Duration refusedFor;
+        private boolean settled;
+
+        private Attempt(Failures user, Failures client, Duration refusedFor) {
+            this.user = user;
+            this.client = client;
+            this.refusedFor = refusedFor;
+            this.settled = user == null;
+        }
+
+        /** How long the client must wait, when the attempt was refused; empty when it may go ahead. */
+        public Optional<Duration> refusedFor() {
+            return refusedFor.isZero() ? Optional.empty() : Optional.of(refusedFor);
+        }
+
+        /**
+         * Before the credential tier checks the password: refuses (and releases the attempt) when the failures the
+         * database judged, the unconfirmed ones and the other attempts in flight reach a limit.
+         *
+         * @return how long to wait, or empty when the tier may check the password
+         */
+        public Optional<Duration> beforeTier() {
+            synchronized (Throttle.this) {
+                requireOpen();
+                // This attempt is in flight already: it must not count against itself.
+                user.inFlight--;
+                client.inFlight--;
+                Duration wait = refusalBeforeTier(this, clock.instant());
+                if (!wait.isZero()) {
+                    settled = true;
+                    forgetIfEmpty(user);
+                    forgetIfEmpty(client);
+                    return Optional.of(wait);
+                }
+                user.inFlight++;
+                client.inFlight++;
+                return Optional.empty();
+            }
+        }
+
+        /** The database (or its emergency replica) judged the password wrong, or the user unknown or disabled. */
+        public void failed() {
+            synchronized (Throttle.this) {
+                release();
+                Instant now = clock.instant();
+                user.fail(false, now);
+                client.fail(false, now);
+            }
+        }
+
+        /** The credential tier judged the password wrong while the database could not answer. */
+        public void failedInTier() {
+            synchronized (Throttle.this) {
+                release();
+                Instant now = clock.instant();
+                user.fail(true, now);
+                client.fail(true, now);
+            }
+        }
+
+        /** The database verified the password: this user's counts from this client are cleared. */
+        public void succeeded() {
+            synchronized (Throttle.this) {
+                release();
+                user.count = 0;
+                user.unconfirmed = 0;
+                tidy();
+            }
+        }
+
+        /** The credential tier verified the password: this user's unconfirmed count from this client is cleared. */
+        public void succeededInTier() {
+            synchronized (Throttle.this) {
+                release();
+                user.unconfirmed = 0;
+                tidy();
+            }
+        }
+
+        /** Releases the reservation if nothing settled it. */
+        @Override
+        public void close() {
+            synchronized (Throttle.this) {
+                if (!settled) {
+                    release();
+                    tidy();
+                }
+            }
+        }
+
+        private void requireOpen() {
+            if (settled) {
+                throw new IllegalStateException("this attempt is settled already");
+            }
+        }
+
+        private void release() {
+            requireOpen();
+            settled = true;
+            user.inFlight--;
+            client.inFlight--;
+        }
+
+        /** After a settlement changed the counts. */
+        private void tidy() {
+            forgetIfEmpty(user);
+            forgetIfEmpty(client);
+        }
+    }
+
+    /** The counts of one key; guarded by the throttle's lock. */
     private static final class Failures {
+        final String key;
+        /** Failures the database judged. */
         int count;
+        /** Failures the credential tier judged during an outage. */
+        int unconfirmed;
+        /** Attempts reserved and not yet settled, whichever tier answers them. */
+        int inFlight;
         Instant last;
+
+        Failures(String key) {
+            this.key = key;
+        }
+
+        void fail(boolean inTier, Instant now) {
+            if (inTier) {
+                unconfirmed++;
+            } else {
+                count++;
+            }
+            last = now;
+        }
+
+        /** Forgets the counts once {@code lockout} has passed since the last failure; attempts in flight stay. */
+        void lapse(Duration lockout, Instant now) {
+            if (last != null && !last.plus(lockout).isAfter(now)) {
+                count = 0;
+                unconfirmed = 0;
+                last = null;
+            }
+        }
+
+        /** How long a new attempt must wait under {@code limit}; zero when it may go ahead. */
+        Duration refusal(int limit, boolean inTier, Duration lockout, Instant now) {
+            int settledFailures = count + (inTier ? unconfirmed : 0);
+            if (settledFailures >= limit) {
+                return Duration.between(now, last.plus(lockout));
+            }
+            if (settledFailures + inFlight >= limit) {
+                return IN_FLIGHT_WAIT;
+            }
+            return Duration.ZERO;
+        }
     }
 }

@@ -41,12 +41,12 @@ public final class BearerTokens {
     /** What was found. {@link #toString()} never shows the token. */
     public static final class Extraction {
         private final Outcome outcome;
-        private final String token;
+        private final List<String> tokens;
         private final Transport transport;
 
-        private Extraction(Outcome outcome, String token, Transport transport) {
+        private Extraction(Outcome outcome, List<String> tokens, Transport transport) {
             this.outcome = outcome;
-            this.token = token;
+            this.tokens = tokens;
             this.transport = transport;
         }
 
@@ -56,10 +56,18 @@ public final class BearerTokens {
 
         /** The token; only for {@link Outcome#FOUND}. */
         public String token() {
+            return tokens().get(0);
+        }
+
+        /**
+         * Every candidate, in the order sent: one from the header; from cookies, each cookie of our name (a
+         * cookie tossed in by another site must not shadow the real one). Only for {@link Outcome#FOUND}.
+         */
+        public List<String> tokens() {
             if (outcome != Outcome.FOUND) {
                 throw new IllegalStateException("no token: " + outcome);
             }
-            return token;
+            return tokens;
         }
 
         /** Where the token came from; for {@link Outcome#MALFORMED} the header, which was malformed. */
@@ -84,7 +92,7 @@ public final class BearerTokens {
         List<String> headers = request.getHeaders("Authorization") == null
                 ? List.of() : Collections.list(request.getHeaders("Authorization"));
         if (headers.size() > 1) {
-            return new Extraction(Outcome.MALFORMED, null, Transport.HEADER);
+            return new Extraction(Outcome.MALFORMED, List.of(), Transport.HEADER);
         }
         if (headers.size() == 1) {
             String value = headers.get(0);
@@ -93,16 +101,16 @@ public final class BearerTokens {
             if (scheme.equalsIgnoreCase("Bearer")) {
                 String rest = space < 0 ? "" : value.substring(space + 1).trim();
                 if (!B64TOKEN.matcher(rest).matches()) {
-                    return new Extraction(Outcome.MALFORMED, null, Transport.HEADER);
+                    return new Extraction(Outcome.MALFORMED, List.of(), Transport.HEADER);
                 }
-                return new Extraction(Outcome.FOUND, rest, Transport.HEADER);
+                return new Extraction(Outcome.FOUND, List.of(rest), Transport.HEADER);
             }
             if (scheme.isBlank()) {
-                return new Extraction(Outcome.MALFORMED, null, Transport.HEADER);
+                return new Extraction(Outcome.MALFORMED, List.of(), Transport.HEADER);
             }
         }
-        Optional<String> cookie = cookies.read(request);
-        return cookie.map(token -> new Extraction(Outcome.FOUND, token, Transport.COOKIE))
-                .orElseGet(() -> new Extraction(Outcome.NONE, null, null));
+        List<String> candidates = cookies.candidates(request);
+        return candidates.isEmpty() ? new Extraction(Outcome.NONE, List.of(), null)
+                : new Extraction(Outcome.FOUND, candidates, Transport.COOKIE);
     }
 }

@@ -81,6 +81,30 @@ public final class Challenge {
                 "a request that changes state with the login cookie must come from this site");
     }
 
+    /**
+     * A browser says this login or logout comes from another site: 403, as JSON, or for a person as a short HTML
+     * page of Holdfast's own (a link back to the login page; never the container's error page).
+     */
+    public static void crossSite(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (!isBrowser(request)) {
+            JsonReplies.error(response, HttpServletResponse.SC_FORBIDDEN, "access_denied",
+                    "a login or logout from a browser must come from this site");
+            return;
+        }
+        if (!response.isCommitted()) {
+            response.resetBuffer();
+        }
+        byte[] body = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not allowed</title></head>"
+                + "<body><h1>Not allowed</h1><p>This sign-in or sign-out request came from another site, so it was"
+                + " not carried out. To sign in, open <a href=\"" + Html.escape(request.getContextPath()) + "/\">this"
+                + " site</a> directly.</p></body></html>\n").getBytes(StandardCharsets.UTF_8);
+        response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+        ResponseHeaders.answer(response);
+        response.setContentType("text/html;charset=UTF-8");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+
     /** Accepts HTML and is not a script (XHR) or a JSON client. */
     public static boolean isBrowser(HttpServletRequest request) {
         String accept = request.getHeader("Accept");

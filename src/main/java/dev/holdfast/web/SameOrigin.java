@@ -8,14 +8,22 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The CSRF check for cookie-authenticated requests that change state: the request must say it comes from this
- * origin, by {@code Origin}, else {@code Referer}, else {@code Sec-Fetch-Site: same-origin}. A request saying
- * nothing is refused.
+ * Where a request that changes state comes from, by what the browser says ({@code Origin}, {@code Referer},
+ * {@code Sec-Fetch-Site}). Two rules:
+ * <ul>
+ *   <li>{@link #isSameOrigin}: for cookie-authenticated requests, which must prove they come from this origin by
+ *       {@code Origin}, else {@code Referer}, else {@code Sec-Fetch-Site: same-origin}; a request saying nothing is
+ *       refused.</li>
+ *   <li>{@link #isCrossSite}: for the login, emergency-login and logout endpoints, which a request without
+ *       cookies may use too (curl, scripts, other servers). Refused when a browser says it comes from elsewhere:
+ *       an {@code Origin} that is not ours (also {@code null}), else {@code Sec-Fetch-Site} other than
+ *       {@code same-origin} or {@code none}, else a {@code Referer} that is not ours. A request saying none of
+ *       these is not a browser's cross-site form (every current browser sends {@code Origin} on a POST) and
+ *       goes ahead.</li>
+ * </ul>
  *
- * <p>This origin is the scheme and host the browser used. Behind a TLS-terminating proxy that is
- * {@code X-Forwarded-Proto} and {@code X-Forwarded-Host} when present, else the request's scheme and
- * {@code Host} header. Trusting those headers here is safe: a cross-site page cannot make the victim's browser
- * send them, and a client that can send them directly does not carry the victim's cookie.
+ * <p>This origin is the scheme and host the browser used: behind a proxy named in {@code holdfast.proxy.trusted},
+ * as that proxy forwards them ({@link TrustedProxies}); otherwise the request's own scheme and {@code Host}.
  */
 public final class SameOrigin {
 
@@ -30,8 +38,9 @@ public final class SameOrigin {
         return !SAFE_METHODS.contains(method.toUpperCase(Locale.ROOT));
     }
 
-    public static boolean isSameOrigin(HttpServletRequest request) {
-        String expected = ownOrigin(request);
+    /** Whether the request proves it comes from this origin. */
+    public static boolean isSameOrigin(HttpServletRequest request, TrustedProxies proxies) {
+        String expected = ownOrigin(request, proxies);
         String origin = request.getHeader("Origin");
         if (origin != null) {
             return expected.equals(normalise(origin.trim()));
@@ -43,15 +52,26 @@ public final class SameOrigin {
         return "same-origin".equalsIgnoreCase(request.getHeader("Sec-Fetch-Site"));
     }
 
-    static String ownOrigin(HttpServletRequest request) {
-        String proto = request.getHeader("X-Forwarded-Proto");
-        String scheme = proto != null ? TokenCookies.firstValue(proto) : request.getScheme();
-        String forwardedHost = request.getHeader("X-Forwarded-Host");
-        String host = forwardedHost != null ? TokenCookies.firstValue(forwardedHost) : request.getHeader("Host");
-        if (host == null || host.isEmpty()) {
-            host = request.getServerName() + ":" + request.getServerPort();
+    /** Whether a browser says this request comes from another site (or an opaque origin). */
+    public static boolean isCrossSite(HttpServletRequest request, TrustedProxies proxies) {
+        String origin = request.getHeader("Origin");
+        if (origin != null) {
+            return !ownOrigin(request, proxies).equals(normalise(origin.trim()));
         }
-        return normalise(scheme + "://" + host);
+        String fetchSite = request.getHeader("Sec-Fetch-Site");
+        if (fetchSite != null) {
+            String site = fetchSite.trim().toLowerCase(Locale.ROOT);
+            return !site.equals("same-origin") && !site.equals("none");
+        }
+        String referer = request.getHeader("Referer");
+        if (referer != null) {
+            return !ownOrigin(request, proxies).equals(normalise(referer.trim()));
+        }
+        return false;
+    }
+
+    static String ownOrigin(HttpServletRequest request, TrustedProxies proxies) {
+        return normalise(proxies.resolve(request).origin());
     }
 
     /** scheme://host[:port] in lower case without a default port; "" for anything unparsable (never equal). */
