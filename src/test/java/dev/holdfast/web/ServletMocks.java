@@ -69,6 +69,7 @@ public final class ServletMocks {
         private String contextPath = "/app";
         private String scheme = "http";
         private boolean secure;
+        private String remoteAddr = "192.0.2.1";
         private final Map<String, List<String>> headers = new LinkedHashMap<>();
         private final List<Cookie> cookies = new ArrayList<>();
 
@@ -94,6 +95,12 @@ public final class ServletMocks {
             return this;
         }
 
+        /** The connection's address ({@code getRemoteAddr()}); {@code 192.0.2.1} unless set. */
+        public Request remoteAddr(String value) {
+            remoteAddr = value;
+            return this;
+        }
+
         public Request https() {
             scheme = "https";
             secure = true;
@@ -111,6 +118,7 @@ public final class ServletMocks {
             when(r.getQueryString()).thenReturn(query);
             when(r.getScheme()).thenReturn(scheme);
             when(r.isSecure()).thenReturn(secure);
+            when(r.getRemoteAddr()).thenReturn(remoteAddr);
             when(r.getServerName()).thenReturn("app.example");
             when(r.getServerPort()).thenReturn(secure ? 443 : 80);
             if (!headers.containsKey("host")) {
