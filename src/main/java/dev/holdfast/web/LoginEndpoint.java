@@ -105,9 +105,10 @@ public final class LoginEndpoint {
                 }
                 break;
             case QUERY_FAILED:
-                // Not "temporarily_unavailable": the login page's script then tries the emergency login once.
+                // 503 like an outage, but not "temporarily_unavailable" (no tier can vouch for you): the login
+                // page's script then tries the emergency login once, whose own database may still answer.
                 if (json) {
-                    JsonReplies.error(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "server_error",
+                    JsonReplies.error(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "server_error",
                             "logins cannot be checked right now; an operator has been alerted");
                 } else {
                     backToLoginPage(request, response, "unavailable", next);

@@ -70,6 +70,9 @@ public final class ServletMocks {
         private String scheme = "http";
         private boolean secure;
         private String remoteAddr = "192.0.2.1";
+        private String contentType;
+        private long contentLength = -1;
+        private ServletInputStream body;
         private final Map<String, List<String>> headers = new LinkedHashMap<>();
         private final List<Cookie> cookies = new ArrayList<>();
 
@@ -92,6 +95,14 @@ public final class ServletMocks {
 
         public Request contextPath(String value) {
             contextPath = value;
+            return this;
+        }
+
+        /** A body of {@code contentType}; {@code declaredLength} is the Content-Length, -1 for chunked. */
+        public Request body(String type, ServletInputStream stream, long declaredLength) {
+            contentType = type;
+            body = stream;
+            contentLength = declaredLength;
             return this;
         }
 
@@ -119,6 +130,15 @@ public final class ServletMocks {
             when(r.getScheme()).thenReturn(scheme);
             when(r.isSecure()).thenReturn(secure);
             when(r.getRemoteAddr()).thenReturn(remoteAddr);
+            when(r.getContentType()).thenReturn(contentType);
+            when(r.getContentLengthLong()).thenReturn(contentLength);
+            if (body != null) {
+                try {
+                    when(r.getInputStream()).thenReturn(body);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
             when(r.getServerName()).thenReturn("app.example");
             when(r.getServerPort()).thenReturn(secure ? 443 : 80);
             if (!headers.containsKey("host")) {
