@@ -59,9 +59,8 @@ public final class LoginEndpoint {
         boolean json = LoginForm.isJson(request) || acceptsJson(request);
         if (SameOrigin.isCrossSite(request, proxies)) {
             // Login CSRF: a foreign page must not sign the victim's browser into the attacker's account.
-            log.debug("refused: cross-site login");
             LoginForm.discardBody(request, response);
-            Challenge.crossSite(request, response);
+            Challenge.crossSite(request, response, proxies);
             return;
         }
         LoginForm form;

@@ -46,7 +46,7 @@ public final class LogoutEndpoint {
         // prove it comes from this site.
         if (SameOrigin.isCrossSite(request, proxies) || (fromCookie && !SameOrigin.isSameOrigin(request, proxies))) {
             LoginForm.discardBody(request, response);
-            Challenge.crossSite(request, response);
+            Challenge.crossSite(request, response, proxies);
             return;
         }
         if (extraction.outcome() == BearerTokens.Outcome.FOUND) {
