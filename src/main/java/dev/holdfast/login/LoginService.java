@@ -62,7 +62,7 @@ public final class LoginService {
         Objects.requireNonNull(username, "username");
         Objects.requireNonNull(password, "password");
         Objects.requireNonNull(client, "client");
-        // Reserved before the lookup and the hash, so parallel guesses cannot all be checked.
+        // Asked before the lookup, reserved right before the hash: parallel guesses cannot all be checked.
         try (Throttle.Attempt attempt = throttle.begin(username, client)) {
             Optional<Duration> refused = attempt.refusedFor();
             if (refused.isPresent()) {
@@ -85,6 +85,10 @@ public final class LoginService {
 
     private LoginOutcome fromDatabase(String username, char[] password, Throttle.Attempt attempt,
                                       Optional<StoredCredential> stored) {
+        Optional<Duration> refused = attempt.reserve();
+        if (refused.isPresent()) {
+            return LoginOutcome.throttled(refused.get());
+        }
         if (stored.isEmpty() || !stored.get().enabled()) {
             // The database is the authority: a user it no longer knows or has disabled leaves the tier now,
             // under the name typed and (with a case-insensitive sql.user) the name the database holds.

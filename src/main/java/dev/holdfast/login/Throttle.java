@@ -15,9 +15,13 @@ import java.util.Optional;
  * <p>Keyed by user and client together, not by user alone, so that a stranger cannot lock a user out
  * from everywhere; the per-client count stops one client from spraying many usernames.
  *
- * <p>An attempt is reserved with {@link #begin} before the lookup and the hash, and counts as a failure
- * while it is in flight: with {@code maxFailures} = 5, twenty parallel guesses get at most five checked,
- * never twenty. The attempt is then settled by what it came to:
+ * <p>An attempt is asked about with {@link #begin} before the lookup (a locked-out user costs no query), and
+ * reserved atomically right before its password is checked ({@link Attempt#reserve()} against the database's
+ * hash, {@link Attempt#beforeTier()} against the credential tier's): a reserved attempt counts as a failure
+ * until it is settled, so with {@code maxFailures} = 5 twenty parallel guesses get at most five checked, never
+ * twenty. A login still waiting for the database holds no reservation, so calls stuck on a dead database never
+ * block a user's next attempt (through the emergency login, say). The attempt is then settled by what it came
+ * to:
  * <ul>
  *   <li>a failure the database (or its emergency replica) judged counts for every later attempt;</li>
  *   <li>a failure the credential tier judged, while the database could not answer, is <em>unconfirmed</em>: it
@@ -59,29 +63,30 @@ public final class Throttle {
     }
 
     /**
-     * Reserves one attempt for this user and client, or refuses it ({@link Attempt#refusedFor()}) when the failures
-     * the database judged plus the attempts still in flight reach a limit. Close the attempt when done.
+     * Asks whether an attempt by this user and client may start: refused ({@link Attempt#refusedFor()}) when the
+     * failures the database judged plus the attempts being checked reach a limit. Nothing is reserved yet; close
+     * the attempt when done.
      */
     public synchronized Attempt begin(String username, String client) {
         Objects.requireNonNull(username, "username");
         Objects.requireNonNull(client, "client");
-        Instant now = clock.instant();
-        Failures user = current(userKey(username, client), now);
-        Failures whole = current(clientKey(client), now);
-        Duration wait = longest(user.refusal(maxFailures, false, lockout, now),
-                whole.refusal(maxClientFailures, false, lockout, now));
-        if (!wait.isZero()) {
-            forgetIfEmpty(user);
-            forgetIfEmpty(whole);
-            return new Attempt(null, null, wait);
-        }
-        user.inFlight++;
-        whole.inFlight++;
-        return new Attempt(user, whole, Duration.ZERO);
+        Duration wait = refusal(userKey(username, client), clientKey(client), false, clock.instant());
+        return new Attempt(userKey(username, client), clientKey(client), wait);
     }
 
     synchronized int tracked() {
         return failures.size();
+    }
+
+    /** How long a new check must wait under both limits; zero when it may go ahead. Leaves no empty entry. */
+    private Duration refusal(String userKey, String clientKey, boolean inTier, Instant now) {
+        Failures user = current(userKey, now);
+        Failures whole = current(clientKey, now);
+        Duration wait = longest(user.refusal(maxFailures, inTier, lockout, now),
+                whole.refusal(maxClientFailures, inTier, lockout, now));
+        forgetIfEmpty(user);
+        forgetIfEmpty(whole);
+        return wait;
     }
 
     private Failures current(String key, Instant now) {
@@ -92,13 +97,6 @@ public final class Throttle {
         }
         entry.lapse(lockout, now);
         return entry;
-    }
-
-    private Duration refusalBeforeTier(Attempt attempt, Instant now) {
-        attempt.user.lapse(lockout, now);
-        attempt.client.lapse(lockout, now);
-        return longest(attempt.user.refusal(maxFailures, true, lockout, now),
-                attempt.client.refusal(maxClientFailures, true, lockout, now));
     }
 
     /** Entries with nothing counted and nothing in flight are dropped: memory holds failures, not every login. */
@@ -122,46 +120,61 @@ public final class Throttle {
     }
 
     /**
-     * One reserved login attempt. Settle it once with what it came to; {@link #close()} releases a reservation
-     * nothing settled (no tier could answer, or an error), so it counts as nothing.
+     * One login attempt. Reserve it right before the password is checked, then settle it once with what it came
+     * to; {@link #close()} releases a reservation nothing settled (an error), so it counts as nothing.
      */
     public final class Attempt implements AutoCloseable {
-        private final Failures user;
-        private final Failures client;
+        private final String userKey;
+        private final String clientKey;
         private final Duration refusedFor;
+        private Failures user;
+        private Failures client;
         private boolean settled;
 
-        private Attempt(Failures user, Failures client, Duration refusedFor) {
-            this.user = user;
-            this.client = client;
+        private Attempt(String userKey, String clientKey, Duration refusedFor) {
+            this.userKey = userKey;
+            this.clientKey = clientKey;
             this.refusedFor = refusedFor;
-            this.settled = user == null;
         }
 
-        /** How long the client must wait, when the attempt was refused; empty when it may go ahead. */
+        /** How long the client must wait, when the attempt was refused at the start; empty when it may go ahead. */
         public Optional<Duration> refusedFor() {
             return refusedFor.isZero() ? Optional.empty() : Optional.of(refusedFor);
         }
 
         /**
-         * Before the credential tier checks the password: refuses (and releases the attempt) when the failures the
-         * database judged, the unconfirmed ones and the other attempts in flight reach a limit.
+         * Before the database's hash is checked: reserves this attempt, or refuses it when the failures the database
+         * judged plus the attempts being checked reach a limit.
+         *
+         * @return how long to wait, or empty when the password may be checked
+         */
+        public Optional<Duration> reserve() {
+            return reserve(false);
+        }
+
+        /**
+         * Before the credential tier checks the password: as {@link #reserve()}, counting also the failures the tier
+         * judged (the unconfirmed ones).
          *
          * @return how long to wait, or empty when the tier may check the password
          */
         public Optional<Duration> beforeTier() {
+            return reserve(true);
+        }
+
+        private Optional<Duration> reserve(boolean inTier) {
             synchronized (Throttle.this) {
-                requireOpen();
-                // This attempt is in flight already: it must not count against itself.
-                user.inFlight--;
-                client.inFlight--;
-                Duration wait = refusalBeforeTier(this, clock.instant());
+                if (user != null || settled) {
+                    throw new IllegalStateException("this attempt is reserved already");
+                }
+                Instant now = clock.instant();
+                Duration wait = refusal(userKey, clientKey, inTier, now);
                 if (!wait.isZero()) {
                     settled = true;
-                    forgetIfEmpty(user);
-                    forgetIfEmpty(client);
                     return Optional.of(wait);
                 }
+                user = current(userKey, now);
+                client = current(clientKey, now);
                 user.inFlight++;
                 client.inFlight++;
                 return Optional.empty();
@@ -211,21 +224,18 @@ public final class Throttle {
         @Override
         public void close() {
             synchronized (Throttle.this) {
-                if (!settled) {
+                if (user != null && !settled) {
                     release();
                     tidy();
                 }
-            }
-        }
-
-        private void requireOpen() {
-            if (settled) {
-                throw new IllegalStateException("this attempt is settled already");
+                settled = true;
             }
         }
 
         private void release() {
-            requireOpen();
+            if (user == null || settled) {
+                throw new IllegalStateException("this attempt is not reserved, or settled already");
+            }
             settled = true;
             user.inFlight--;
             client.inFlight--;

@@ -16,9 +16,21 @@ class ThrottleTest {
     private final Throttle throttle = new Throttle(3, 5, Duration.ofMinutes(5), clock);
 
     private void fail(String username, String client) {
+        fail(throttle, username, client);
+    }
+
+    private static void fail(Throttle throttle, String username, String client) {
         try (Throttle.Attempt attempt = throttle.begin(username, client)) {
             assertTrue(attempt.refusedFor().isEmpty(), "attempt let in");
+            assertTrue(attempt.reserve().isEmpty(), "password may be checked");
             attempt.failed();
+        }
+    }
+
+    private static void succeed(Throttle throttle, String username, String client) {
+        try (Throttle.Attempt attempt = throttle.begin(username, client)) {
+            assertTrue(attempt.reserve().isEmpty(), "password may be checked");
+            attempt.succeeded();
         }
     }
 
@@ -32,7 +44,7 @@ class ThrottleTest {
 
     private Optional<Duration> refused(String username, String client) {
         try (Throttle.Attempt attempt = throttle.begin(username, client)) {
-            return attempt.refusedFor();
+            return attempt.refusedFor().isPresent() ? attempt.refusedFor() : attempt.reserve();
         }
     }
 
@@ -55,17 +67,20 @@ class ThrottleTest {
     }
 
     @Test
-    void attemptsInFlightCountBeforeTheyAreSettled() {
+    void attemptsBeingCheckedCountBeforeTheyAreSettled() {
         List<Throttle.Attempt> inFlight = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             Throttle.Attempt attempt = throttle.begin("alice", "10.0.0.1");
-            assertTrue(attempt.refusedFor().isEmpty());
+            assertTrue(attempt.reserve().isEmpty());
             inFlight.add(attempt);
         }
-        // Three guesses are being checked: a fourth must wait, whatever they come to.
+        // Three passwords are being checked: a fourth must wait, whatever they come to.
         assertEquals(Optional.of(Throttle.IN_FLIGHT_WAIT), refused("alice", "10.0.0.1"));
+        Throttle.Attempt other = throttle.begin("bob", "10.0.0.1");
+        assertTrue(other.refusedFor().isEmpty(), "other users are not held up");
+        other.close();
         inFlight.get(0).succeeded();
-        inFlight.get(1).close(); // no tier could answer: counts as nothing
+        inFlight.get(1).close(); // an error before any judgement: counts as nothing
         assertTrue(refused("alice", "10.0.0.1").isEmpty(), "settled attempts free their places");
         inFlight.get(2).failed();
         fail("alice", "10.0.0.1");
@@ -74,8 +89,28 @@ class ThrottleTest {
     }
 
     @Test
+    void anAttemptStillWaitingForTheDatabaseHoldsNoPlace() {
+        List<Throttle.Attempt> waiting = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            Throttle.Attempt attempt = throttle.begin("alice", "10.0.0.1");
+            assertTrue(attempt.refusedFor().isEmpty());
+            waiting.add(attempt); // stuck on a dead database: not reserved
+        }
+        try (Throttle.Attempt emergency = throttle.begin("alice", "10.0.0.1")) {
+            assertTrue(emergency.refusedFor().isEmpty());
+            assertTrue(emergency.beforeTier().isEmpty(), "the next attempt is not blocked by calls stuck in the database");
+            emergency.succeededInTier();
+        }
+        waiting.forEach(Throttle.Attempt::close);
+        assertEquals(0, throttle.tracked());
+    }
+
+    @Test
     void aSettledAttemptCannotBeSettledAgain() {
         Throttle.Attempt attempt = throttle.begin("alice", "10.0.0.1");
+        assertThrows(IllegalStateException.class, attempt::failed, "not reserved yet");
+        assertTrue(attempt.reserve().isEmpty());
+        assertThrows(IllegalStateException.class, attempt::reserve);
         attempt.failed();
         assertThrows(IllegalStateException.class, attempt::failed);
         attempt.close(); // closing a settled attempt changes nothing
@@ -114,19 +149,13 @@ class ThrottleTest {
         }
         // An old password the tier still knows must not wipe what the database counted.
         Throttle other = new Throttle(3, 5, Duration.ofMinutes(5), clock);
-        try (Throttle.Attempt attempt = other.begin("bob", "10.0.0.1")) {
-            attempt.failed();
-        }
-        try (Throttle.Attempt attempt = other.begin("bob", "10.0.0.1")) {
-            attempt.failed();
-        }
+        fail(other, "bob", "10.0.0.1");
+        fail(other, "bob", "10.0.0.1");
         try (Throttle.Attempt attempt = other.begin("bob", "10.0.0.1")) {
             assertTrue(attempt.beforeTier().isEmpty());
             attempt.succeededInTier();
         }
-        try (Throttle.Attempt attempt = other.begin("bob", "10.0.0.1")) {
-            attempt.failed();
-        }
+        fail(other, "bob", "10.0.0.1");
         try (Throttle.Attempt attempt = other.begin("bob", "10.0.0.1")) {
             assertTrue(attempt.refusedFor().isPresent(), "the two database failures are still counted");
         }
@@ -161,9 +190,7 @@ class ThrottleTest {
     void successClearsTheUsersCount() {
         fail("alice", "10.0.0.1");
         fail("alice", "10.0.0.1");
-        try (Throttle.Attempt attempt = throttle.begin("alice", "10.0.0.1")) {
-            attempt.succeeded();
-        }
+        succeed(throttle, "alice", "10.0.0.1");
         fail("alice", "10.0.0.1");
         assertTrue(refused("alice", "10.0.0.1").isEmpty());
     }
@@ -172,16 +199,12 @@ class ThrottleTest {
     void memoryIsBoundedAndHoldsOnlyFailures() {
         Throttle big = new Throttle(1000, 1_000_000, Duration.ofMinutes(5), clock);
         for (int i = 0; i < Throttle.MAX_TRACKED + 500; i++) {
-            try (Throttle.Attempt attempt = big.begin("u" + i, "10.0.0.1")) {
-                attempt.failed();
-            }
+            fail(big, "u" + i, "10.0.0.1");
         }
         assertTrue(big.tracked() <= Throttle.MAX_TRACKED, "tracked " + big.tracked());
         Throttle quiet = new Throttle(3, 5, Duration.ofMinutes(5), clock);
         for (int i = 0; i < 100; i++) {
-            try (Throttle.Attempt attempt = quiet.begin("u" + i, "10.0.0." + i)) {
-                attempt.succeeded();
-            }
+            succeed(quiet, "u" + i, "10.0.0." + i);
         }
         assertEquals(0, quiet.tracked(), "successful logins leave nothing behind");
     }
