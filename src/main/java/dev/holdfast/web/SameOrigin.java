@@ -77,7 +77,8 @@ public final class SameOrigin {
     static String mismatch(HttpServletRequest request, TrustedProxies proxies) {
         String said = request.getHeader("Sec-Fetch-Site") != null ? "Sec-Fetch-Site"
                 : request.getHeader("Origin") != null ? "Origin [" + normalise(request.getHeader("Origin").trim()) + "]"
-                : "Referer [" + normalise(request.getHeader("Referer").trim()) + "]";
+                : request.getHeader("Referer") != null ? "Referer [" + normalise(request.getHeader("Referer").trim()) + "]"
+                : "no Origin, Referer or Sec-Fetch-Site";
         return said + ", this server's origin [" + ownOrigin(request, proxies) + "]";
     }
 

@@ -1,5 +1,6 @@
 package dev.holdfast.web;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,6 +59,16 @@ class SameOriginTest {
         assertFalse(same(post().header("Sec-Fetch-Site", "cross-site").header("Origin", "http://app.example")));
         // Behind a TLS proxy that rewrote scheme and Host, a modern browser still says same-origin.
         assertTrue(same(post().header("Sec-Fetch-Site", "same-origin").header("Origin", "https://www.example")));
+    }
+
+    @Test
+    void theMismatchForTheLogNamesWhatWasSaidNormalised() {
+        assertEquals("Origin [http://evil.example], this server's origin [http://app.example]",
+                SameOrigin.mismatch(post().header("Origin", "http://EVIL.example:80").build(), TrustedProxies.NONE));
+        assertEquals("no Origin, Referer or Sec-Fetch-Site, this server's origin [http://app.example]",
+                SameOrigin.mismatch(post().build(), TrustedProxies.NONE));
+        assertEquals("Sec-Fetch-Site, this server's origin [http://app.example]",
+                SameOrigin.mismatch(post().header("Sec-Fetch-Site", "cross-site").build(), TrustedProxies.NONE));
     }
 
     @Test

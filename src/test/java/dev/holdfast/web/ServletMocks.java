@@ -132,12 +132,11 @@ public final class ServletMocks {
             when(r.getRemoteAddr()).thenReturn(remoteAddr);
             when(r.getContentType()).thenReturn(contentType);
             when(r.getContentLengthLong()).thenReturn(contentLength);
-            if (body != null) {
-                try {
-                    when(r.getInputStream()).thenReturn(body);
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
+            try {
+                // As a container does: an empty stream when no body was sent.
+                when(r.getInputStream()).thenReturn(body != null ? body : ServletMocks.body(new byte[0]));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
             }
             when(r.getServerName()).thenReturn("app.example");
             when(r.getServerPort()).thenReturn(secure ? 443 : 80);
