@@ -20,6 +20,8 @@
         }
     }
     boolean loggedOut = request.getParameter("logged_out") != null;
+    // Never framed (clickjacking a sign-in form), never cached, only this app's own script and style.
+    dev.holdfast.web.ResponseHeaders.page(response);
 %>
 <!DOCTYPE html>
 <html lang="en">

@@ -4,6 +4,7 @@ import dev.holdfast.config.Cidr;
 import dev.holdfast.config.Settings;
 import dev.holdfast.context.HoldfastContext;
 import dev.holdfast.web.ClientNetworks;
+import dev.holdfast.web.TrustedProxies;
 import dev.holdfast.web.LoginEndpoint;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
@@ -23,17 +24,19 @@ public final class EmergencyLoginServlet extends HttpServlet {
 
     private transient Optional<LoginEndpoint> endpoint;
     private transient List<Cidr> allowed;
+    private transient TrustedProxies proxies;
 
     @Override
     public void init() throws ServletException {
         HoldfastContext context = Components.of(getServletConfig());
         endpoint = context.emergencyLogin();
         allowed = context.settings().get(Settings.EMERGENCY_ALLOW);
+        proxies = context.proxies();
     }
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        if (endpoint.isEmpty() || !ClientNetworks.contains(allowed, request.getRemoteAddr())) {
+        if (endpoint.isEmpty() || !ClientNetworks.contains(allowed, proxies.resolve(request).address())) {
             ClientNetworks.notFound(response);
             return;
         }

@@ -5,6 +5,7 @@ import dev.holdfast.config.Settings;
 import dev.holdfast.context.HoldfastContext;
 import dev.holdfast.health.HealthReport;
 import dev.holdfast.web.ClientNetworks;
+import dev.holdfast.web.TrustedProxies;
 import dev.holdfast.web.JsonReplies;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
@@ -24,16 +25,18 @@ public final class HealthServlet extends HttpServlet {
 
     private transient HoldfastContext context;
     private transient List<Cidr> allowed;
+    private transient TrustedProxies proxies;
 
     @Override
     public void init() throws ServletException {
         context = Components.of(getServletConfig());
         allowed = context.settings().get(Settings.HEALTH_ALLOW);
+        proxies = context.proxies();
     }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        if (!ClientNetworks.contains(allowed, request.getRemoteAddr())) {
+        if (!ClientNetworks.contains(allowed, proxies.resolve(request).address())) {
             ClientNetworks.notFound(response);
             return;
         }

@@ -61,6 +61,7 @@ public final class JwksServlet extends HttpServlet {
         byte[] json = body.get();
         response.setStatus(HttpServletResponse.SC_OK);
         response.setHeader("Cache-Control", CACHE_CONTROL);
+        response.setHeader("X-Content-Type-Options", "nosniff");
         response.setContentType("application/json;charset=UTF-8");
         response.setContentLength(json.length);
         OutputStream out = response.getOutputStream();

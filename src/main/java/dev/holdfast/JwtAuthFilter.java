@@ -14,6 +14,7 @@ import dev.holdfast.web.BearerTokens;
 import dev.holdfast.web.Challenge;
 import dev.holdfast.web.PathPatterns;
 import dev.holdfast.web.SameOrigin;
+import dev.holdfast.web.TrustedProxies;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -63,6 +64,9 @@ public final class JwtAuthFilter implements Filter {
     private Challenge challenge;
     private PathPatterns excluded;
     private List<String> requiredRoles;
+    private TrustedProxies proxies;
+    private boolean noStore;
+    private Optional<String> contentSecurityPolicy;
 
     @Override
     public void init(FilterConfig config) throws ServletException {
@@ -102,6 +106,11 @@ public final class JwtAuthFilter implements Filter {
         requiredRoles = Collections.unmodifiableList(new ArrayList<>(
                 settings.find(Settings.FILTER_REQUIRE_ROLES).orElse(List.of())));
         tokens = new BearerTokens(TokenSetup.cookies(settings));
+        proxies = TokenSetup.proxies(settings);
+        noStore = settings.get(Settings.FILTER_NO_STORE);
+        // One header line, whatever line breaks web.xml put into the value.
+        contentSecurityPolicy = settings.find(Settings.FILTER_CONTENT_SECURITY_POLICY)
+                .map(policy -> policy.trim().replaceAll("\\s+", " "));
         challenge = new Challenge(loginPage, mode(settings.get(Settings.FILTER_ON_FAILURE)));
         log.info("holdfast: filter [{}] protects requests except [{}]{}, onFailure={}, verifier {}", config.getFilterName(),
                 excluded, requiredRoles.isEmpty() ? "" : ", requireRoles=" + requiredRoles,
@@ -146,7 +155,18 @@ public final class JwtAuthFilter implements Filter {
                 break;
         }
         boolean fromCookie = extraction.transport().orElseThrow() == BearerTokens.Transport.COOKIE;
-        Verification verification = verifier.verify(extraction.token());
+        // Several cookies of our name (one tossed in by a sibling site, or set for a narrower path) are each tried:
+        // the first that verifies wins, so a bad one sent first cannot shadow the real one.
+        Verification verification = null;
+        for (String candidate : extraction.tokens()) {
+            Verification tried = verifier.verify(candidate);
+            if (verification == null || tried.token().isPresent()) {
+                verification = tried;
+            }
+            if (tried.token().isPresent()) {
+                break;
+            }
+        }
         Optional<Rejection> rejection = verification.rejection();
         if (rejection.isPresent()) {
             log.debug("refused: token {} ({})", rejection.get(), extraction.transport().orElseThrow());
@@ -155,7 +175,7 @@ public final class JwtAuthFilter implements Filter {
         }
         VerifiedToken token = verification.token().orElseThrow();
         MDC.put(MDC_USER, token.subject());
-        if (fromCookie && SameOrigin.isUnsafe(request.getMethod()) && !SameOrigin.isSameOrigin(request)) {
+        if (fromCookie && SameOrigin.isUnsafe(request.getMethod()) && !SameOrigin.isSameOrigin(request, proxies)) {
             log.debug("refused: cross-site {} with the login cookie", request.getMethod());
             Challenge.crossOrigin(response);
             return;
@@ -165,6 +185,11 @@ public final class JwtAuthFilter implements Filter {
             challenge.insufficientRole(request, response);
             return;
         }
+        // Set before the application writes, so a page that sets its own value keeps it.
+        if (noStore) {
+            response.setHeader("Cache-Control", "no-store");
+        }
+        contentSecurityPolicy.ifPresent(policy -> response.setHeader("Content-Security-Policy", policy));
         chain.doFilter(new AuthenticatedRequest(request, token.subject(), token.roles(),
                 extraction.transport().orElseThrow().authType(), token.claims()), response);
     }

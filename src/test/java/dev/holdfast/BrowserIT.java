@@ -37,7 +37,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * A real browser (Debian's Chromium, headless, driven by Selenium) against the built WAR in Jetty 12 with a
  * real PostgreSQL: the redirect to the login page and back to {@code next}, the role refusal, sign-out, and
- * login.js falling back to {@code /auth/emergency-login} when {@code /auth/login} fails with a 500.
+ * login.js falling back to {@code /auth/emergency-login} when {@code /auth/login} fails with a server error.
  *
  * <p>Without chromium and chromedriver the tests are skipped with a message, unless {@code CI} is set: there
  * a missing browser is a broken build, not a reason to skip.
@@ -237,8 +237,9 @@ class BrowserIT {
     }
 
     /**
-     * A botched migration on the main database (the users table renamed) makes the credential query fail: a
-     * 500 from /auth/login, not the login tier's definite 503. The script then tries the emergency endpoint,
+     * A botched migration on the main database (the users table renamed) makes the credential query fail:
+     * Holdfast's own 503 {@code server_error} from /auth/login, not the tier's definite
+     * {@code temporarily_unavailable}. The script then tries the emergency endpoint,
      * which reads the replica through its own pool.
      */
     @Test
@@ -248,7 +249,7 @@ class BrowserIT {
         try {
             browser.get(url("/app/"));
             waitForPath("/login.jsp?next=%2Fapp%2F");
-            assertEquals(500, postLoginFromPage("alice", "alice-password"), "/auth/login itself fails");
+            assertEquals(503, postLoginFromPage("alice", "alice-password"), "/auth/login itself fails, in its own words");
 
             signIn("alice", "alice-password");
             waitForPath("/app/");

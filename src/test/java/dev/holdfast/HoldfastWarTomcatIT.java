@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.holdfast.password.PasswordVerifier;
 import dev.holdfast.testing.EmbeddedTomcat;
+import dev.holdfast.testing.RawHttp;
 import dev.holdfast.testing.TestDatabase;
 import dev.holdfast.testing.TestSecrets;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,6 +90,27 @@ class HoldfastWarTomcatIT {
     private static String cookie(HttpResponse<String> response) {
         String setCookie = response.headers().firstValue("Set-Cookie").orElseThrow();
         return setCookie.substring(0, setCookie.indexOf(';'));
+    }
+
+    /**
+     * Tomcat too: the 413 reaches the client intact, never a reset. Tomcat closes the connection after every 413
+     * by design, so the refusal says {@code Connection: close} and the pipelined request after it is not answered.
+     */
+    @Test
+    void aBodyOverSixteenKibGetsItsRefusalAndTheConnectionStaysUsable() throws Exception {
+        for (int run = 0; run < 5; run++) {
+            HttpResponse<String> refused = send(post("/auth/login", JSON, "{\"username\":\"" + "x".repeat(17 * 1024)
+                    + "\",\"password\":\"p\"}"));
+            assertEquals(413, refused.statusCode(), refused.body());
+        }
+        byte[] big = ("{\"username\":\"" + "x".repeat(17 * 1024) + "\",\"password\":\"p\"}").getBytes(StandardCharsets.UTF_8);
+        byte[] next = "{\"username\":\"nobody\",\"password\":\"p\"}".getBytes(StandardCharsets.UTF_8);
+        String path = tomcat.uri("/auth/login").getPath();
+        List<RawHttp.Response> answers = RawHttp.exchange("127.0.0.1", tomcat.uri("/").getPort(), RawHttp.concat(
+                RawHttp.request("POST", path, JSON, big), RawHttp.request("POST", path, JSON, next, "Connection: close")), 2);
+        assertEquals(413, answers.get(0).status(), answers.toString());
+        assertEquals("close", answers.get(0).header("Connection"), answers.toString());
+        assertEquals(1, answers.size(), answers.toString());
     }
 
     @Test

@@ -311,4 +311,36 @@ class JwtAuthFilterTest {
         assertEquals("holdfast: filter [holdfast] cannot start: holdfast: [holdfast.jwt.jwksUrl] = [http://auth.example/.well-known/jwks.json]"
                 + " jwksUrl [http://auth.example/.well-known/jwks.json] must be https (http only on localhost)", e.getMessage());
     }
+
+    @Test
+    void aTossedCookieSentFirstDoesNotShadowTheRealOne() throws Exception {
+        FilterFixture f = fixture();
+        String tossed = new TokenIssuer(Keys.hmac(new byte[32]), "holdfast", Optional.empty(), FilterFixture.CLOCK)
+                .issue("mallory", Optional.empty(), List.of("user"), "database", Duration.ofMinutes(10)).compact();
+        ServletMocks.Response r = f.run(new ServletMocks.Request("GET", "/orders")
+                .cookie("holdfast_token", tossed).cookie("holdfast_token", token(List.of("user"))));
+        assertEquals(200, r.status);
+        assertEquals("alice", ((HttpServletRequest) f.passed.get()).getRemoteUser());
+        ServletMocks.Response none = f.run(new ServletMocks.Request("GET", "/orders").header("Accept", "application/json")
+                .cookie("holdfast_token", tossed).cookie("holdfast_token", "not.a.token"));
+        assertEquals(401, none.status, "no candidate verifies: refused as before");
+        assertNull(f.passed.get());
+    }
+
+    @Test
+    void authenticatedResponsesAreNotStoredUnlessTheFilterIsToldOtherwise() throws Exception {
+        FilterFixture f = fixture();
+        ServletMocks.Response r = f.run(new ServletMocks.Request("GET", "/orders").header("Authorization", "Bearer " + token(List.of("user"))));
+        assertEquals("no-store", r.header("Cache-Control"));
+        assertNull(r.header("Content-Security-Policy"), "the application's pages get no policy unless configured");
+
+        FilterFixture configured = new FilterFixture().sharedHmacVerifier();
+        configured.initParams.put("noStore", "false");
+        configured.initParams.put("contentSecurityPolicy", "default-src 'self';\n    frame-ancestors 'none'");
+        configured.init();
+        ServletMocks.Response c = configured.run(new ServletMocks.Request("GET", "/orders")
+                .header("Authorization", "Bearer " + token(List.of("user"))));
+        assertNull(c.header("Cache-Control"));
+        assertEquals("default-src 'self'; frame-ancestors 'none'", c.header("Content-Security-Policy"));
+    }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.holdfast.LoginHarness.Answer;
 import dev.holdfast.password.PasswordVerifier;
 import dev.holdfast.testing.EmbeddedJetty;
+import dev.holdfast.testing.RawHttp;
 import dev.holdfast.testing.TestDatabase;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -134,6 +135,38 @@ class LoginBadInputIT {
         String fits = "{\"username\":\"nobody\",\"password\":\"p\",\"pad\":\"" + "y".repeat(16 * 1024 - 60) + "\"}";
         assertTrue(fits.length() <= 16 * 1024);
         LoginHarness.assertInvalid(checked(http.post("/auth/login", LoginHarness.JSON, fits), null));
+    }
+
+    /**
+     * The 413 reaches the client however the body is sent: the server reads a refused body (up to 1 MiB) before it
+     * answers, so the connection is still in step and carries the next request; a longer one is answered with
+     * {@code Connection: close} instead of a reset.
+     */
+    @Test
+    void aRefusedBodyIsReadSoTheConnectionCarriesTheNextRequest() throws IOException {
+        byte[] big = ("{\"username\":\"" + "x".repeat(17 * 1024) + "\",\"password\":\"p\"}").getBytes(StandardCharsets.UTF_8);
+        byte[] next = "{\"username\":\"nobody\",\"password\":\"p\"}".getBytes(StandardCharsets.UTF_8);
+        List<RawHttp.Response> answers = RawHttp.exchange("127.0.0.1", jetty.port(), RawHttp.concat(
+                RawHttp.request("POST", "/auth/login", LoginHarness.JSON, big),
+                RawHttp.request("POST", "/auth/login", LoginHarness.JSON, next, "Connection: close")), 2);
+        assertEquals(2, answers.size(), "both answers on one connection: " + answers);
+        assertEquals(413, answers.get(0).status());
+        assertEquals(401, answers.get(1).status());
+        // Chunked, no length to refuse up front: read to its end too.
+        StringBuilder chunked = new StringBuilder("POST /auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+                + LoginHarness.JSON + "\r\nTransfer-Encoding: chunked\r\n\r\n");
+        for (int i = 0; i < 20; i++) {
+            chunked.append("400\r\n").append("y".repeat(1024)).append("\r\n");
+        }
+        chunked.append("0\r\n\r\n");
+        answers = RawHttp.exchange("127.0.0.1", jetty.port(), RawHttp.concat(chunked.toString().getBytes(StandardCharsets.US_ASCII),
+                RawHttp.request("POST", "/auth/login", LoginHarness.JSON, next, "Connection: close")), 2);
+        assertEquals(List.of(413, 401), answers.stream().map(RawHttp.Response::status).collect(java.util.stream.Collectors.toList()));
+        // Declared far too long to read: answered at once, and the connection is closed on purpose.
+        List<RawHttp.Response> huge = RawHttp.exchange("127.0.0.1", jetty.port(), ("POST /auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 10000000\r\n\r\n").getBytes(StandardCharsets.US_ASCII), 1);
+        assertEquals(413, huge.get(0).status());
+        assertEquals("close", huge.get(0).header("Connection"));
     }
 
     @Test

@@ -25,7 +25,8 @@ public final class AuditEvent {
 
     /**
      * @param username as the client sent it; may be null (malformed request)
-     * @param outcome  e.g. {@code success}, {@code invalid_credentials}, {@code unavailable}, {@code throttled}
+     * @param outcome  e.g. {@code success}, {@code invalid_credentials}, {@code unavailable}, {@code throttled},
+     *                 {@code query_failed}
      * @param tier     {@code database}, {@code cache}, {@code emergency}; null when no tier answered
      * @param clientIp may be null
      */

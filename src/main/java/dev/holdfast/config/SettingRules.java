@@ -18,6 +18,7 @@ final class SettingRules {
     }
 
     void check(SettingsReader.Purpose purpose) {
+        checkCookiePrefix();
         boolean secret = isSet(Settings.JWT_SECRET);
         boolean keys = isSet(Settings.JWT_KEYS);
         boolean jwksUrl = isSet(Settings.JWT_JWKS_URL);
@@ -39,6 +40,24 @@ final class SettingRules {
                     + " or [holdfast.jwt.jwksUrl] is set; set it in web.xml, -Dholdfast.jwt.secret or HOLDFAST_JWT_SECRET");
         } else if (jwksUrl && (secret || keys)) {
             problems.add("holdfast: [holdfast.jwt.jwksUrl] and a local key are both set; set only one");
+        }
+    }
+
+    /** What browsers require of a {@code __Host-} or {@code __Secure-} cookie, said at deploy rather than ignored by them. */
+    private void checkCookiePrefix() {
+        Object name = values.get(Settings.COOKIE_NAME);
+        if (!(name instanceof String)) {
+            return;
+        }
+        boolean host = ((String) name).startsWith("__Host-");
+        if ((host || ((String) name).startsWith("__Secure-")) && values.get(Settings.COOKIE_SECURE) == Settings.CookieSecure.FALSE) {
+            problems.add("holdfast: [holdfast.cookie.name] = [" + name + "] needs the Secure attribute;"
+                    + " it cannot be used with [holdfast.cookie.secure] = [false]");
+        }
+        Object path = values.get(Settings.COOKIE_PATH);
+        if (host && path != null && !"/".equals(path)) {
+            problems.add("holdfast: [holdfast.cookie.name] = [" + name + "] needs Path=/;"
+                    + " it cannot be used with [holdfast.cookie.path] = [" + path + "]");
         }
     }
 

@@ -108,6 +108,7 @@ public final class Settings {
 
     // --- operations
     public static final Setting<List<Cidr>> HEALTH_ALLOW = shared("health.allow", "127.0.0.1/32,::1/128", Parsers.networks());
+    public static final Setting<List<Cidr>> PROXY_TRUSTED = shared("proxy.trusted", null, Parsers.networks());
     public static final Setting<String> AUDIT_TABLE = shared("audit.table", "holdfast_audit", Parsers.sqlIdentifier());
     public static final Setting<Path> AUDIT_SPOOL = new Setting<>("audit.spool",
             Paths.get(System.getProperty("java.io.tmpdir"), "holdfast-audit").toString(), "${java.io.tmpdir}/holdfast-audit",
@@ -123,6 +124,9 @@ public final class Settings {
     public static final Setting<List<String>> FILTER_REQUIRE_ROLES = instance("requireRoles", null, Parsers.list());
     public static final Setting<OnFailure> FILTER_ON_FAILURE = new Setting<>("onFailure", "auto", "auto",
             Parsers.choice(OnFailure.class), false, Setting.Scope.INSTANCE);
+    public static final Setting<Boolean> FILTER_NO_STORE = new Setting<>("noStore", "true", "true",
+            Parsers.strictBoolean(), false, Setting.Scope.INSTANCE);
+    public static final Setting<String> FILTER_CONTENT_SECURITY_POLICY = instance("contentSecurityPolicy", null, Parsers.text());
 
     static {
         Collections.addAll(DECLARED, JWT_SECRET, JWT_KEYS, JWT_ISSUER, JWT_AUDIENCE, JWT_JWKS_URL, JWT_TTL, JWT_CLOCK_SKEW,
@@ -135,8 +139,8 @@ public final class Settings {
                 CACHE_TTL, CACHE_MAX_ENTRIES, CACHE_DIR,
                 LOGIN_MAX_FAILURES, LOGIN_MAX_CLIENT_FAILURES, LOGIN_LOCKOUT,
                 LOGIN_PAGE, LOGIN_LANDING, COOKIE_NAME, COOKIE_PATH, COOKIE_SECURE,
-                HEALTH_ALLOW, AUDIT_TABLE, AUDIT_SPOOL, WRITES_SPOOL, SPOOL_MAX_MEGABYTES,
-                FILTER_EXCLUDE, FILTER_REQUIRE_ROLES, FILTER_ON_FAILURE);
+                HEALTH_ALLOW, PROXY_TRUSTED, AUDIT_TABLE, AUDIT_SPOOL, WRITES_SPOOL, SPOOL_MAX_MEGABYTES,
+                FILTER_EXCLUDE, FILTER_REQUIRE_ROLES, FILTER_ON_FAILURE, FILTER_NO_STORE, FILTER_CONTENT_SECURITY_POLICY);
     }
 
     /** Every declared setting, in the order of the docs. */
@@ -166,7 +170,8 @@ public final class Settings {
         for (Setting<?> setting : ALL) {
             Object value = values.get(setting);
             if (value != null) {
-                parts.add(setting.key() + "=" + (setting.isSecret() ? MASK : format(value)));
+                // A URL may carry a password (db.url=...?password=...): masked like a secret.
+                parts.add(setting.key() + "=" + (setting.isSecret() ? MASK : UrlCredentials.mask(format(value))));
             }
         }
         return String.join(", ", parts);

@@ -170,7 +170,8 @@ public final class SettingsReader {
         try {
             values.put(setting, setting.parser().parse(value));
         } catch (InvalidValueException e) {
-            problems.add("holdfast: [" + setting.key() + "] = [" + (setting.isSecret() ? Settings.MASK : value) + "] " + e.getMessage());
+            problems.add("holdfast: [" + setting.key() + "] = [" + (setting.isSecret() ? Settings.MASK : UrlCredentials.mask(value))
+                    + "] " + e.getMessage());
         }
     }
 

@@ -22,6 +22,7 @@ import dev.holdfast.token.TokenVerifier;
 import dev.holdfast.web.LoginEndpoint;
 import dev.holdfast.web.LogoutEndpoint;
 import dev.holdfast.web.TokenCookies;
+import dev.holdfast.web.TrustedProxies;
 import dev.holdfast.writes.JournaledWrites;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -65,6 +66,7 @@ public final class HoldfastContext implements AutoCloseable {
     private final LoginEndpoint login;
     private final Optional<LoginEndpoint> emergencyLogin;
     private final LogoutEndpoint logout;
+    private final TrustedProxies proxies;
 
     private HoldfastContext(Settings settings, Clock clock) throws IOException, NamingException, ConfigException {
         try {
@@ -76,6 +78,7 @@ public final class HoldfastContext implements AutoCloseable {
             TokenIssuer issuer = new TokenIssuer(keys, settings.get(Settings.JWT_ISSUER), settings.find(Settings.JWT_AUDIENCE), clock);
             verifier = TokenSetup.verifier(settings, keys, revocations, clock);
             TokenCookies cookies = TokenSetup.cookies(settings);
+            proxies = TokenSetup.proxies(settings);
 
             mainDatabase = track(mainDatabase(MAIN_POOL, settings.get(Settings.DB_MAX_TOTAL), settings, clock));
             emergencyDatabase = settings.get(Settings.EMERGENCY_ENABLED)
@@ -103,12 +106,12 @@ public final class HoldfastContext implements AutoCloseable {
             String landing = settings.get(Settings.LOGIN_LANDING);
             LoginService main = new LoginService(new SqlCredentialStore(mainDatabase, sql, credentialTier::canAnswer, clock), credentialTier, passwords, throttle,
                     audit, Tier.DATABASE, Tier.CACHE, retryAfter, clock);
-            login = new LoginEndpoint(main, issuer, ttl, cookies, loginPage, landing);
+            login = new LoginEndpoint(main, issuer, ttl, cookies, loginPage, landing, proxies);
             emergencyLogin = emergencyDatabase.map(database -> new LoginEndpoint(
                     new LoginService(new SqlCredentialStore(database, sql, credentialTier::canAnswer, clock), credentialTier, passwords, throttle, audit,
                             Tier.EMERGENCY, Tier.EMERGENCY, retryAfter, clock),
-                    issuer, emergencyTtl, cookies, loginPage, landing));
-            logout = new LogoutEndpoint(verifier, revocations, cookies, loginPage);
+                    issuer, emergencyTtl, cookies, loginPage, landing, proxies));
+            logout = new LogoutEndpoint(verifier, revocations, cookies, loginPage, proxies);
     
         } catch (IOException | NamingException | ConfigException | RuntimeException | Error e) {
             // Whatever was opened before the failure is closed, so a failed deploy leaks no pool or thread.
@@ -183,6 +186,11 @@ public final class HoldfastContext implements AutoCloseable {
 
     public LogoutEndpoint logout() {
         return logout;
+    }
+
+    /** The proxies named by {@code proxy.trusted}, for the client address of health and emergency login. */
+    public TrustedProxies proxies() {
+        return proxies;
     }
 
     /** Present only when {@code emergency.enabled}. */

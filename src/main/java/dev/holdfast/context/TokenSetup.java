@@ -2,10 +2,12 @@ package dev.holdfast.context;
 
 import dev.holdfast.config.ConfigException;
 import dev.holdfast.config.Settings;
+import dev.holdfast.config.UrlCredentials;
 import dev.holdfast.token.Keys;
 import dev.holdfast.token.RevocationList;
 import dev.holdfast.token.TokenVerifier;
 import dev.holdfast.web.TokenCookies;
+import dev.holdfast.web.TrustedProxies;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -59,7 +61,7 @@ public final class TokenSetup {
             try {
                 return Keys.remote(url.get());
             } catch (IllegalArgumentException e) {
-                throw problem(Settings.JWT_JWKS_URL.key(), url.get().toString(), e);
+                throw problem(Settings.JWT_JWKS_URL.key(), UrlCredentials.mask(url.get()), e);
             }
         }
         throw new ConfigException(List.of("holdfast: [" + Settings.JWT_SECRET.key() + "] is required (at least 32 bytes)"
@@ -96,7 +98,13 @@ public final class TokenSetup {
             default:
                 secure = TokenCookies.Secure.AUTO;
         }
-        return new TokenCookies(settings.get(Settings.COOKIE_NAME), settings.find(Settings.COOKIE_PATH), secure);
+        return new TokenCookies(settings.get(Settings.COOKIE_NAME), settings.find(Settings.COOKIE_PATH), secure,
+                proxies(settings));
+    }
+
+    /** The proxies named by {@code proxy.trusted}: none unless set. */
+    public static TrustedProxies proxies(Settings settings) {
+        return new TrustedProxies(settings.find(Settings.PROXY_TRUSTED).orElse(List.of()));
     }
 
     private static ConfigException problem(String key, String value, IllegalArgumentException e) {

@@ -88,8 +88,9 @@ public final class SqlCredentialStore {
         try {
             return database.call(connection -> lookUp(connection, username), () -> answeredElsewhere.test(username));
         } catch (SQLException e) {
+            // Only the SQLState and the vendor code: the driver's message can quote the username (a bind value).
             throw new CredentialQueryException("[" + SETTING + "] failed on the database: SQLState "
-                    + e.getSQLState() + ": " + e.getMessage(), e);
+                    + e.getSQLState() + ", vendor code " + e.getErrorCode() + " (" + e.getClass().getName() + ")");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.holdfast.db;
 
+import dev.holdfast.config.UrlCredentials;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -31,7 +32,7 @@ public final class PoolSettings {
         this.name = requireName(name);
         this.url = Objects.requireNonNull(url, "url");
         if (!url.startsWith("jdbc:")) {
-            throw new IllegalArgumentException("url must be a JDBC URL (jdbc:...): [" + url + "]");
+            throw new IllegalArgumentException("url must be a JDBC URL (jdbc:...): [" + UrlCredentials.mask(url) + "]");
         }
         this.user = user;
         this.password = password;
@@ -105,8 +106,8 @@ public final class PoolSettings {
                 + ", maxWait=" + maxWait + ", queryTimeout=" + queryTimeout + "]";
     }
 
-    /** The URL with the value of any {@code password=} parameter replaced by {@code ****}. */
+    /** The URL with its credentials masked ({@link UrlCredentials}). */
     static String maskUrl(String url) {
-        return url.replaceAll("(?i)(password=)[^&;]*", "$1****");
+        return UrlCredentials.mask(url);
     }
 }

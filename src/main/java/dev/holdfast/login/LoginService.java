@@ -2,6 +2,7 @@ package dev.holdfast.login;
 
 import dev.holdfast.audit.AuditEvent;
 import dev.holdfast.audit.AuditLog;
+import dev.holdfast.credential.CredentialQueryException;
 import dev.holdfast.credential.CredentialTier;
 import dev.holdfast.credential.SqlCredentialStore;
 import dev.holdfast.credential.StoredCredential;
@@ -33,6 +34,8 @@ public final class LoginService {
     private final Tier cacheTier;
     private final Duration unavailableRetryAfter;
     private final Clock clock;
+    /** Whether the last credential query the database refused has not been followed by one it answered. */
+    private volatile boolean queryFailing;
 
     /**
      * @param databaseTier          what a database-verified login is called: {@link Tier#DATABASE}, or
@@ -59,53 +62,88 @@ public final class LoginService {
         Objects.requireNonNull(username, "username");
         Objects.requireNonNull(password, "password");
         Objects.requireNonNull(client, "client");
-        Optional<Duration> blocked = throttle.blockedFor(username, client);
-        if (blocked.isPresent()) {
-            return record(username, client, LoginOutcome.throttled(blocked.get()));
+        // Asked before the lookup, reserved right before the hash: parallel guesses cannot all be checked.
+        try (Throttle.Attempt attempt = throttle.begin(username, client)) {
+            Optional<Duration> refused = attempt.refusedFor();
+            if (refused.isPresent()) {
+                return record(username, client, LoginOutcome.throttled(refused.get()));
+            }
+            Optional<StoredCredential> stored;
+            try {
+                stored = database.find(username);
+            } catch (DatabaseUnavailableException e) {
+                log.debug("database cannot answer ({}); trying the credential tier", e.reason());
+                return record(username, client, fromCache(username, password, attempt));
+            } catch (CredentialQueryException e) {
+                queryRefused(e);
+                return record(username, client, LoginOutcome.queryFailed());
+            }
+            queryAnswered();
+            return record(username, client, fromDatabase(username, password, attempt, stored));
         }
-        Optional<StoredCredential> stored;
-        try {
-            stored = database.find(username);
-        } catch (DatabaseUnavailableException e) {
-            log.debug("database cannot answer ({}); trying the credential tier", e.reason());
-            return record(username, client, fromCache(username, password));
-        }
-        return record(username, client, fromDatabase(username, password, client, stored));
     }
 
-    private LoginOutcome fromDatabase(String username, char[] password, String client, Optional<StoredCredential> stored) {
+    private LoginOutcome fromDatabase(String username, char[] password, Throttle.Attempt attempt,
+                                      Optional<StoredCredential> stored) {
+        Optional<Duration> refused = attempt.reserve();
+        if (refused.isPresent()) {
+            return LoginOutcome.throttled(refused.get());
+        }
         if (stored.isEmpty() || !stored.get().enabled()) {
             // The database is the authority: a user it no longer knows or has disabled leaves the tier now,
             // under the name typed and (with a case-insensitive sql.user) the name the database holds.
             cache.forget(username);
             stored.ifPresent(disabled -> cache.forget(disabled.username()));
             passwords.burnEquivalentWork(password);
-            throttle.recordFailure(username, client);
+            attempt.failed();
             return LoginOutcome.invalidCredentials();
         }
         StoredCredential credential = stored.get();
         if (!passwords.matches(password, credential.passwordHash())) {
             // Keep a cached copy current (a changed password must not keep working during an outage).
             cache.refresh(credential);
-            throttle.recordFailure(username, client);
+            attempt.failed();
             return LoginOutcome.invalidCredentials();
         }
         cache.remember(credential);
-        throttle.recordSuccess(username, client);
+        attempt.succeeded();
         return LoginOutcome.success(credential, databaseTier);
     }
 
-    private LoginOutcome fromCache(String username, char[] password) {
+    private LoginOutcome fromCache(String username, char[] password, Throttle.Attempt attempt) {
         Optional<StoredCredential> cached = cache.find(username);
         if (cached.isEmpty()) {
             return LoginOutcome.unavailable(unavailableRetryAfter);
         }
-        // Failures here are not counted: the database cannot confirm them, and counting would lock
-        // users out because of our outage.
+        // Failures here count only towards the tier's own limit: the database cannot confirm them, and
+        // locking users out of the database because of our outage is not ours to do.
+        Optional<Duration> refused = attempt.beforeTier();
+        if (refused.isPresent()) {
+            return LoginOutcome.throttled(refused.get());
+        }
         if (!passwords.matches(password, cached.get().passwordHash())) {
+            attempt.failedInTier();
             return LoginOutcome.invalidCredentials();
         }
+        attempt.succeededInTier();
         return LoginOutcome.success(cached.get(), cacheTier);
+    }
+
+    /** ERROR once when the database starts refusing the credential query, not once per login. */
+    private void queryRefused(CredentialQueryException e) {
+        if (!queryFailing) {
+            queryFailing = true;
+            log.error("holdfast: logins cannot be checked: {}; fix the query or the schema", e.getMessage());
+        } else {
+            log.debug("credential query refused again: {}", e.getMessage());
+        }
+    }
+
+    private void queryAnswered() {
+        if (queryFailing) {
+            queryFailing = false;
+            log.info("holdfast: the credential query works again");
+        }
     }
 
     private LoginOutcome record(String username, String client, LoginOutcome outcome) {

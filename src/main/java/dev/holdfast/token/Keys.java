@@ -1,5 +1,6 @@
 package dev.holdfast.token;
 
+import dev.holdfast.config.UrlCredentials;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.io.IOException;
@@ -346,7 +347,7 @@ public final class Keys {
         boolean loopback = "localhost".equalsIgnoreCase(jwksUrl.getHost())
                 || "127.0.0.1".equals(jwksUrl.getHost()) || "[::1]".equals(jwksUrl.getHost());
         if (!("https".equals(scheme) || ("http".equals(scheme) && loopback))) {
-            throw new IllegalArgumentException("jwksUrl [" + jwksUrl + "] must be https (http only on localhost)");
+            throw new IllegalArgumentException("jwksUrl [" + UrlCredentials.mask(jwksUrl) + "] must be https (http only on localhost)");
         }
         HttpsJwks httpsJwks = new HttpsJwks(jwksUrl.toString());
         Get get = new Get();
@@ -369,7 +370,7 @@ public final class Keys {
             }
         };
         return new Keys(Map.of(), REMOTE_ALGORITHMS, null, null, null, remote,
-                "remote JWK Set " + jwksUrl, httpsJwks);
+                "remote JWK Set " + UrlCredentials.mask(jwksUrl), httpsJwks);
     }
 
     /** The public keys as a JWK Set ({@code kid}, {@code kty}, {@code alg}, {@code use: sig}); empty for HMAC and remote keys. */

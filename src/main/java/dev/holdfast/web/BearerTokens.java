@@ -2,6 +2,7 @@ package dev.holdfast.web;
 
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Enumeration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -37,12 +38,12 @@ public final class BearerTokens {
     /** What was found. {@link #toString()} never shows the token. */
     public static final class Extraction {
         private final Outcome outcome;
-        private final String token;
+        private final List<String> tokens;
         private final Transport transport;
 
-        private Extraction(Outcome outcome, String token, Transport transport) {
+        private Extraction(Outcome outcome, List<String> tokens, Transport transport) {
             this.outcome = outcome;
-            this.token = token;
+            this.tokens = tokens;
             this.transport = transport;
         }
 
@@ -52,10 +53,18 @@ public final class BearerTokens {
 
         /** The token; only for {@link Outcome#FOUND}. */
         public String token() {
+            return tokens().get(0);
+        }
+
+        /**
+         * Every candidate, in the order sent: one from the header; from cookies, each cookie of our name (a
+         * cookie tossed in by another site must not shadow the real one). Only for {@link Outcome#FOUND}.
+         */
+        public List<String> tokens() {
             if (outcome != Outcome.FOUND) {
                 throw new IllegalStateException("no token: " + outcome);
             }
-            return token;
+            return tokens;
         }
 
         /** Where the token came from; for {@link Outcome#MALFORMED} the header, which was malformed. */
@@ -80,7 +89,7 @@ public final class BearerTokens {
         Enumeration<String> headers = request.getHeaders("Authorization");
         String value = headers != null && headers.hasMoreElements() ? headers.nextElement() : null;
         if (value != null && headers.hasMoreElements()) {
-            return new Extraction(Outcome.MALFORMED, null, Transport.HEADER);
+            return new Extraction(Outcome.MALFORMED, List.of(), Transport.HEADER);
         }
         if (value != null) {
             int space = value.indexOf(' ');
@@ -88,17 +97,17 @@ public final class BearerTokens {
             if (schemeEnd == 6 && value.regionMatches(true, 0, "Bearer", 0, 6)) {
                 String rest = space < 0 ? "" : value.substring(space + 1).trim();
                 if (!isB64token(rest)) {
-                    return new Extraction(Outcome.MALFORMED, null, Transport.HEADER);
+                    return new Extraction(Outcome.MALFORMED, List.of(), Transport.HEADER);
                 }
-                return new Extraction(Outcome.FOUND, rest, Transport.HEADER);
+                return new Extraction(Outcome.FOUND, List.of(rest), Transport.HEADER);
             }
             if (value.substring(0, schemeEnd).isBlank()) {
-                return new Extraction(Outcome.MALFORMED, null, Transport.HEADER);
+                return new Extraction(Outcome.MALFORMED, List.of(), Transport.HEADER);
             }
         }
-        Optional<String> cookie = cookies.read(request);
-        return cookie.map(token -> new Extraction(Outcome.FOUND, token, Transport.COOKIE))
-                .orElseGet(() -> new Extraction(Outcome.NONE, null, null));
+        List<String> candidates = cookies.candidates(request);
+        return candidates.isEmpty() ? new Extraction(Outcome.NONE, List.of(), null)
+                : new Extraction(Outcome.FOUND, candidates, Transport.COOKIE);
     }
 
     /** RFC 6750 b64token: {@code 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="}. */

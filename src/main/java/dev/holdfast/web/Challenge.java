@@ -7,6 +7,9 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How the filter answers a request it does not let through: {@code 401} with an RFC 6750
@@ -14,6 +17,8 @@ import java.util.Objects;
  * {@code 403} for a missing role or a cross-site request. Bodies are JSON and never echo the token.
  */
 public final class Challenge {
+    private static final Logger log = LoggerFactory.getLogger(Challenge.class);
+    private static final AtomicBoolean CROSS_SITE_WARNED = new AtomicBoolean();
 
     /** Filter init-param {@code onFailure}. */
     public enum Mode {
@@ -79,6 +84,39 @@ public final class Challenge {
     public static void crossOrigin(HttpServletResponse response) throws IOException {
         JsonReplies.error(response, HttpServletResponse.SC_FORBIDDEN, "access_denied",
                 "a request that changes state with the login cookie must come from this site");
+    }
+
+    /**
+     * A browser says this login or logout comes from another site: 403, as JSON, or for a person as a short HTML
+     * page of Holdfast's own (a link back to the login page; never the container's error page).
+     */
+    public static void crossSite(HttpServletRequest request, HttpServletResponse response, TrustedProxies proxies)
+            throws IOException {
+        if (CROSS_SITE_WARNED.compareAndSet(false, true)) {
+            // Once: an attack looks like this, and so does the site's own login page behind an unnamed proxy.
+            log.warn("holdfast: refused a cross-site {} to {} ({}); if that was this site's own page behind a reverse"
+                    + " proxy, name the proxy in holdfast.proxy.trusted or use the container's RemoteIpValve",
+                    request.getMethod(), request.getServletPath(), SameOrigin.mismatch(request, proxies));
+        } else {
+            log.debug("refused a cross-site {} ({})", request.getMethod(), SameOrigin.mismatch(request, proxies));
+        }
+        if (!isBrowser(request)) {
+            JsonReplies.error(response, HttpServletResponse.SC_FORBIDDEN, "access_denied",
+                    "a login or logout from a browser must come from this site");
+            return;
+        }
+        if (!response.isCommitted()) {
+            response.resetBuffer();
+        }
+        byte[] body = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not allowed</title></head>"
+                + "<body><h1>Not allowed</h1><p>This sign-in or sign-out request came from another site, so it was"
+                + " not carried out. To sign in, open <a href=\"" + Html.escape(request.getContextPath()) + "/\">this"
+                + " site</a> directly.</p></body></html>\n").getBytes(StandardCharsets.UTF_8);
+        response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+        ResponseHeaders.answer(response);
+        response.setContentType("text/html;charset=UTF-8");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
     }
 
     /** Accepts HTML and is not a script (XHR) or a JSON client. */

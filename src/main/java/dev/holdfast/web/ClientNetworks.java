@@ -6,9 +6,10 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * Network allow-lists for the break-glass and health endpoints. Matches the connection's address
- * ({@code getRemoteAddr()}), never a header a client can write: behind a proxy, let the container
- * rewrite it (Tomcat's RemoteIpValve, Jetty's ForwardedRequestCustomizer).
+ * Network allow-lists for the break-glass and health endpoints. Matches the client's address as
+ * {@link TrustedProxies} resolves it: the connection's address ({@code getRemoteAddr()}), or, when the
+ * connection comes from a proxy named in {@code holdfast.proxy.trusted}, the client that proxy names. Never a
+ * header from anyone else.
  */
 public final class ClientNetworks {
     private ClientNetworks() {

@@ -38,10 +38,12 @@ public final class JsonReplies {
         out.write(body);
     }
 
-    /** Marks a response as never to be stored by a browser or proxy (it carries or reacts to credentials). */
+    /**
+     * Marks a response as Holdfast's own answer: never stored by a browser or proxy (it carries or reacts to
+     * credentials), never sniffed, framed or referred ({@link ResponseHeaders#answer}).
+     */
     public static void noStore(HttpServletResponse response) {
-        response.setHeader("Cache-Control", "no-store");
-        response.setHeader("Pragma", "no-cache");
+        ResponseHeaders.answer(response);
     }
 
     /** {@code value} as a JSON string literal, quotes included. */

@@ -1,6 +1,5 @@
 package dev.holdfast.web;
 
-import dev.holdfast.credential.StoredCredential;
 import dev.holdfast.login.LoginOutcome;
 import dev.holdfast.login.LoginService;
 import dev.holdfast.login.Tier;
@@ -31,20 +30,23 @@ public final class LoginEndpoint {
     private final TokenCookies cookies;
     private final String loginPage;
     private final String landing;
+    private final TrustedProxies proxies;
 
     /**
      * @param ttl       lifetime of the tokens this endpoint issues
      * @param loginPage where browsers go back to after a failure, a path inside the app
      * @param landing   where browsers go after login when no {@code next} is given
+     * @param proxies   who may name the client's address, scheme and host
      */
     public LoginEndpoint(LoginService logins, TokenIssuer issuer, Duration ttl, TokenCookies cookies,
-                         String loginPage, String landing) {
+                         String loginPage, String landing, TrustedProxies proxies) {
         this.logins = Objects.requireNonNull(logins, "logins");
         this.issuer = Objects.requireNonNull(issuer, "issuer");
         this.ttl = Objects.requireNonNull(ttl, "ttl");
         this.cookies = Objects.requireNonNull(cookies, "cookies");
         this.loginPage = Objects.requireNonNull(loginPage, "loginPage");
         this.landing = Objects.requireNonNull(landing, "landing");
+        this.proxies = Objects.requireNonNull(proxies, "proxies");
     }
 
     /** Answers one request; any method but POST is {@code 405}. */
@@ -55,16 +57,23 @@ public final class LoginEndpoint {
             return;
         }
         boolean json = LoginForm.isJson(request) || acceptsJson(request);
+        if (SameOrigin.isCrossSite(request, proxies)) {
+            // Login CSRF: a foreign page must not sign the victim's browser into the attacker's account.
+            LoginForm.discardBody(request, response);
+            Challenge.crossSite(request, response, proxies);
+            return;
+        }
         LoginForm form;
         try {
             form = LoginForm.read(request);
         } catch (LoginForm.Refused refused) {
+            LoginForm.discardBody(request, response);
             JsonReplies.error(response, refused.status(), "invalid_request", refused.description());
             return;
         }
         LoginOutcome outcome;
         try {
-            outcome = logins.login(form.username(), form.password(), request.getRemoteAddr());
+            outcome = logins.login(form.username(), form.password(), proxies.resolve(request).address());
         } finally {
             form.wipe();
         }
@@ -94,6 +103,16 @@ public final class LoginEndpoint {
                     backToLoginPage(request, response, "unavailable", next);
                 }
                 break;
+            case QUERY_FAILED:
+                // 503 like an outage, but not "temporarily_unavailable" (no tier can vouch for you): the login
+                // page's script then tries the emergency login once, whose own database may still answer.
+                if (json) {
+                    JsonReplies.error(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "server_error",
+                            "logins cannot be checked right now; an operator has been alerted");
+                } else {
+                    backToLoginPage(request, response, "unavailable", next);
+                }
+                break;
             default:
                 throw new IllegalStateException("unknown outcome " + outcome.kind());
         }
@@ -101,7 +120,7 @@ public final class LoginEndpoint {
 
     private void succeed(HttpServletRequest request, HttpServletResponse response, LoginOutcome outcome, boolean json,
                          Optional<String> next) throws IOException {
-        StoredCredential user = outcome.credential().orElseThrow();
+        LoginOutcome.User user = outcome.user().orElseThrow();
         Tier tier = outcome.tier().orElseThrow();
         IssuedToken token = issuer.issue(user.username(), user.userId(), user.roles(), tier.wireName(), ttl);
         cookies.set(request, response, token.compact(), ttl);

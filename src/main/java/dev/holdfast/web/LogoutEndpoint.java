@@ -21,13 +21,16 @@ public final class LogoutEndpoint {
     private final TokenCookies cookies;
     private final BearerTokens tokens;
     private final String loginPage;
+    private final TrustedProxies proxies;
 
-    public LogoutEndpoint(TokenVerifier verifier, RevocationList revocations, TokenCookies cookies, String loginPage) {
+    public LogoutEndpoint(TokenVerifier verifier, RevocationList revocations, TokenCookies cookies, String loginPage,
+                          TrustedProxies proxies) {
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.revocations = Objects.requireNonNull(revocations, "revocations");
         this.cookies = Objects.requireNonNull(cookies, "cookies");
         this.tokens = new BearerTokens(cookies);
         this.loginPage = Objects.requireNonNull(loginPage, "loginPage");
+        this.proxies = Objects.requireNonNull(proxies, "proxies");
     }
 
     public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -38,15 +41,20 @@ public final class LogoutEndpoint {
         }
         BearerTokens.Extraction extraction = tokens.extract(request);
         boolean fromCookie = extraction.transport().filter(t -> t == BearerTokens.Transport.COOKIE).isPresent();
-        if (fromCookie && !SameOrigin.isSameOrigin(request)) {
-            // A cross-site form could otherwise log a user out (a nuisance, and a step in login-CSRF chains).
-            Challenge.crossOrigin(response);
+        // Whether or not the cookie came along (a SameSite=Lax cookie never does cross-site), a foreign page must
+        // not log a user out: a nuisance, and a step in login-CSRF chains. With the cookie, the request must also
+        // prove it comes from this site.
+        if (SameOrigin.isCrossSite(request, proxies) || (fromCookie && !SameOrigin.isSameOrigin(request, proxies))) {
+            LoginForm.discardBody(request, response);
+            Challenge.crossSite(request, response, proxies);
             return;
         }
         if (extraction.outcome() == BearerTokens.Outcome.FOUND) {
-            Verification verification = verifier.verify(extraction.token());
-            Optional<VerifiedToken> token = verification.token();
-            token.ifPresent(t -> revocations.revoke(t.jti(), t.acceptedUntil()));
+            for (String candidate : extraction.tokens()) {
+                Verification verification = verifier.verify(candidate);
+                Optional<VerifiedToken> token = verification.token();
+                token.ifPresent(t -> revocations.revoke(t.jti(), t.acceptedUntil()));
+            }
         }
         cookies.clear(request, response);
         JsonReplies.noStore(response);

@@ -4,7 +4,8 @@ import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Duration;
-import java.util.Locale;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -12,6 +13,10 @@ import java.util.Optional;
  * The cookie that carries the token for browsers: {@code HttpOnly}, {@code SameSite=Lax}, {@code Path} (the
  * context path unless configured), {@code Max-Age} = the token's lifetime and {@code Secure} per
  * {@link Secure}. The header is written by hand so every container emits the same attributes.
+ *
+ * <p>A name starting with {@code __Host-} gets what browsers require for that prefix: always {@code Secure},
+ * {@code Path=/}, no {@code Domain}; then no other site on the same domain (a sibling subdomain) can set or
+ * shadow it. A name starting with {@code __Secure-} is always {@code Secure}.
  */
 public final class TokenCookies {
 
@@ -23,15 +28,23 @@ public final class TokenCookies {
         NEVER
     }
 
+    /** Browsers send at most this many cookies of our name that we try: a tossed cookie cannot cost more. */
+    static final int MAX_CANDIDATES = 4;
+    static final String HOST_PREFIX = "__Host-";
+    static final String SECURE_PREFIX = "__Secure-";
+
     private final String name;
     private final Optional<String> path;
     private final Secure secure;
+    private final TrustedProxies proxies;
 
     /**
-     * @param name   a cookie name (RFC 6265 token)
-     * @param path   the cookie path; empty means the request's context path
+     * @param name    a cookie name (RFC 6265 token); {@code __Host-} requires an empty path or {@code /} and a
+     *                {@code secure} other than {@link Secure#NEVER}, {@code __Secure-} the latter
+     * @param path    the cookie path; empty means the request's context path ({@code /} for {@code __Host-})
+     * @param proxies who may say the request came over HTTPS ({@link Secure#AUTO})
      */
-    public TokenCookies(String name, Optional<String> path, Secure secure) {
+    public TokenCookies(String name, Optional<String> path, Secure secure, TrustedProxies proxies) {
         this.name = Objects.requireNonNull(name, "name");
         if (name.isEmpty() || !name.chars().allMatch(TokenCookies::isTokenChar)) {
             throw new IllegalArgumentException("name [" + name + "] is not a cookie name");
@@ -43,6 +56,16 @@ public final class TokenCookies {
             }
         });
         this.secure = Objects.requireNonNull(secure, "secure");
+        this.proxies = Objects.requireNonNull(proxies, "proxies");
+        boolean hostPrefix = name.startsWith(HOST_PREFIX);
+        if ((hostPrefix || name.startsWith(SECURE_PREFIX)) && secure == Secure.NEVER) {
+            throw new IllegalArgumentException("name [" + name + "] needs the Secure attribute; it cannot be used with"
+                    + " secure = false");
+        }
+        if (hostPrefix && path.isPresent() && !path.get().equals("/")) {
+            throw new IllegalArgumentException("name [" + name + "] needs Path=/; it cannot be used with path ["
+                    + path.get() + "]");
+        }
     }
 
     public String name() {
@@ -66,43 +89,52 @@ public final class TokenCookies {
 
     /** The first non-empty cookie of this name (browsers send the most specific path first). */
     public Optional<String> read(HttpServletRequest request) {
-        Cookie[] cookies = request.getCookies();
-        if (cookies == null) {
-            return Optional.empty();
-        }
-        for (Cookie cookie : cookies) {
-            if (name.equals(cookie.getName()) && cookie.getValue() != null && !cookie.getValue().isEmpty()) {
-                return Optional.of(cookie.getValue());
-            }
-        }
-        return Optional.empty();
+        List<String> candidates = candidates(request);
+        return candidates.isEmpty() ? Optional.empty() : Optional.of(candidates.get(0));
     }
 
-    /** Whether the request reached us over HTTPS, directly or through a proxy that says so. */
-    public static boolean isHttps(HttpServletRequest request) {
-        if (request.isSecure()) {
-            return true;
+    /**
+     * Every non-empty cookie of this name, in the order the browser sent them, at most {@value #MAX_CANDIDATES}.
+     * Several arrive when another site on the domain (or a path below ours) set one too; the caller tries each,
+     * so a tossed cookie sent first cannot shadow the real one.
+     */
+    public List<String> candidates(HttpServletRequest request) {
+        Cookie[] cookies = request.getCookies();
+        if (cookies == null) {
+            return List.of();
         }
-        String forwarded = request.getHeader("X-Forwarded-Proto");
-        return forwarded != null && "https".equals(firstValue(forwarded).toLowerCase(Locale.ROOT));
+        List<String> found = new ArrayList<>(1);
+        for (Cookie cookie : cookies) {
+            if (name.equals(cookie.getName()) && cookie.getValue() != null && !cookie.getValue().isEmpty()
+                    && !found.contains(cookie.getValue())) {
+                found.add(cookie.getValue());
+                if (found.size() == MAX_CANDIDATES) {
+                    break;
+                }
+            }
+        }
+        return found;
+    }
+
+    /** Whether the request reached us over HTTPS, directly or through a trusted proxy that says so. */
+    public boolean isHttps(HttpServletRequest request) {
+        return request.isSecure() || proxies.resolve(request).isHttps();
     }
 
     private String header(HttpServletRequest request, String value, long maxAgeSeconds) {
-        String cookiePath = path.orElseGet(() -> request.getContextPath().isEmpty() ? "/" : request.getContextPath());
+        boolean hostPrefix = name.startsWith(HOST_PREFIX);
+        String cookiePath = hostPrefix ? "/"
+                : path.orElseGet(() -> request.getContextPath().isEmpty() ? "/" : request.getContextPath());
         StringBuilder sb = new StringBuilder(name).append('=').append(value)
                 .append("; Max-Age=").append(maxAgeSeconds)
                 .append("; Path=").append(cookiePath)
                 .append("; HttpOnly; SameSite=Lax");
-        boolean secureFlag = secure == Secure.ALWAYS || (secure == Secure.AUTO && isHttps(request));
+        boolean secureFlag = secure == Secure.ALWAYS || hostPrefix || name.startsWith(SECURE_PREFIX)
+                || (secure == Secure.AUTO && isHttps(request));
         if (secureFlag) {
             sb.append("; Secure");
         }
         return sb.toString();
-    }
-
-    static String firstValue(String header) {
-        int comma = header.indexOf(',');
-        return (comma < 0 ? header : header.substring(0, comma)).trim();
     }
 
     private static boolean isTokenChar(int c) {

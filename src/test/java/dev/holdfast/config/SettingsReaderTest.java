@@ -257,6 +257,45 @@ class SettingsReaderTest {
     }
 
     @Test
+    void describeMasksCredentialsInUrls() throws ConfigException {
+        context.put("holdfast.db.url", DB + "?user=app&password=hunter2-in-url");
+        context.put("holdfast.emergency.db.url", "jdbc:postgresql://replica/app?password=hunter3-in-url");
+        String described = listener().describe();
+        assertTrue(described.contains("holdfast.db.url=" + DB + "?user=app&password=****"), described);
+        assertTrue(described.contains("holdfast.emergency.db.url=jdbc:postgresql://replica/app?password=****"), described);
+        assertFalse(described.contains("hunter"), described);
+    }
+
+    @Test
+    void anInvalidUrlIsReportedWithItsCredentialsMasked() {
+        context.put("holdfast.db.url", "postgresql://db/app?password=hunter2-in-url");
+        assertEquals(List.of("holdfast: [holdfast.db.url] = [postgresql://db/app?password=****] is not a JDBC URL;"
+                + " use jdbc:postgresql://host:5432/database"), problems(Purpose.LISTENER));
+    }
+
+    @Test
+    void trustedProxiesAreNoneUnlessNamed() throws ConfigException {
+        assertTrue(listener().find(Settings.PROXY_TRUSTED).isEmpty());
+        context.put("holdfast.proxy.trusted", "10.0.0.0/8, ::1/128");
+        assertEquals("[10.0.0.0/8, ::1/128]", listener().get(Settings.PROXY_TRUSTED).toString());
+        context.put("holdfast.proxy.trusted", "the load balancer");
+        assertEquals(List.of("holdfast: [holdfast.proxy.trusted] = [the load balancer] is not a comma list of networks;"
+                + " use e.g. 127.0.0.1/32,10.0.0.0/8,::1/128"), problems(Purpose.LISTENER));
+    }
+
+    @Test
+    void aHostPrefixedCookieNameNeedsSecureAndTheRootPath() throws ConfigException {
+        context.put("holdfast.cookie.name", "__Host-holdfast");
+        assertEquals("__Host-holdfast", listener().get(Settings.COOKIE_NAME));
+        context.put("holdfast.cookie.secure", "false");
+        context.put("holdfast.cookie.path", "/app");
+        assertEquals(List.of("holdfast: [holdfast.cookie.name] = [__Host-holdfast] needs the Secure attribute;"
+                        + " it cannot be used with [holdfast.cookie.secure] = [false]",
+                "holdfast: [holdfast.cookie.name] = [__Host-holdfast] needs Path=/; it cannot be used with"
+                        + " [holdfast.cookie.path] = [/app]"), problems(Purpose.FILTER));
+    }
+
+    @Test
     void servletsBuiltOnTheListenerRefuseEveryInitParam() {
         jakarta.servlet.ServletConfig config = org.mockito.Mockito.mock(jakarta.servlet.ServletConfig.class);
         org.mockito.Mockito.when(config.getServletName()).thenReturn("holdfast-login");

@@ -2,6 +2,7 @@ package dev.holdfast.credential;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -151,6 +152,20 @@ class SqlCredentialStoreIT {
         assertTrue(e.getMessage().startsWith("[holdfast.sql.user] failed on the database: SQLState 42P01"),
                 e.getMessage());
         assertFalse(e.getMessage().contains("alice"), "no username in the message");
+        assertFalse(e.getMessage().contains("no_such_table"), "not the driver's message, which can quote input");
+        assertNull(e.getCause(), "no cause either: logging the exception would print the driver's message");
+    }
+
+    @Test
+    void aFailingQueryNeverCarriesTheUsernameTheDriverQuotes() {
+        // PostgreSQL quotes the bind value in this error: invalid input syntax for type integer: "<username>".
+        SqlCredentialStore typed = new SqlCredentialStore(db,
+                "SELECT username, password_hash FROM users WHERE id = CAST(? AS integer)", clock);
+        String username = "carol-the-probe";
+        CredentialQueryException e = assertThrows(CredentialQueryException.class, () -> typed.find(username));
+        assertTrue(e.getMessage().startsWith("[holdfast.sql.user] failed on the database: SQLState 22P02"), e.getMessage());
+        assertFalse(e.getMessage().contains(username), e.getMessage());
+        assertNull(e.getCause());
     }
 
     @Test

@@ -103,13 +103,64 @@ class LoginServiceTest {
     }
 
     @Test
-    void wrongPasswordAgainstTheTierIsInvalidAndNeverCountsTowardsLockout() throws Exception {
+    void wrongPasswordsAgainstTheTierAreLimitedButNeverLockTheDatabaseLoginOut() throws Exception {
         tier.remember(alice(true));
         databaseDown();
-        for (int i = 0; i < 10; i++) {
+        for (int i = 0; i < 3; i++) {
             assertEquals(LoginOutcome.Kind.INVALID_CREDENTIALS, login("alice", "wrong").kind());
         }
-        assertTrue(throttle.blockedFor("alice", CLIENT).isEmpty(), "our outage must not lock the user out");
+        // Guessing against the tier stops at the same limit, also for the right password ...
+        LoginOutcome throttled = login("alice", "alice-password");
+        assertEquals(LoginOutcome.Kind.THROTTLED, throttled.kind());
+        assertEquals(Optional.of(Duration.ofMinutes(5)), throttled.retryAfter());
+        // ... but once the database answers again, our outage has not locked alice out.
+        org.mockito.Mockito.reset(database);
+        when(database.find("alice")).thenReturn(Optional.of(alice(true)));
+        LoginOutcome back = login("alice", "alice-password");
+        assertEquals(LoginOutcome.Kind.SUCCESS, back.kind());
+        assertEquals(Optional.of(Tier.DATABASE), back.tier());
+    }
+
+    @Test
+    void aDatabaseSuccessClearsTheTiersCountToo() throws Exception {
+        tier.remember(alice(true));
+        databaseDown();
+        for (int i = 0; i < 2; i++) {
+            login("alice", "wrong");
+        }
+        org.mockito.Mockito.reset(database);
+        when(database.find("alice")).thenReturn(Optional.of(alice(true)));
+        assertEquals(LoginOutcome.Kind.SUCCESS, login("alice", "alice-password").kind());
+        org.mockito.Mockito.reset(database);
+        databaseDown();
+        for (int i = 0; i < 2; i++) {
+            assertEquals(LoginOutcome.Kind.INVALID_CREDENTIALS, login("alice", "wrong").kind());
+        }
+        assertEquals(LoginOutcome.Kind.SUCCESS, login("alice", "alice-password").kind());
+    }
+
+    @Test
+    void aCredentialQueryTheDatabaseRefusesIsAnAuditedOutcomeNotAnException() throws Exception {
+        when(database.find("alice")).thenThrow(queryRefused());
+        LoginOutcome outcome = login("alice", "alice-password");
+        assertEquals(LoginOutcome.Kind.QUERY_FAILED, outcome.kind());
+        assertTrue(outcome.user().isEmpty());
+        org.mockito.ArgumentCaptor<AuditEvent> event = org.mockito.ArgumentCaptor.forClass(AuditEvent.class);
+        verify(audit).record(event.capture());
+        assertEquals("query_failed", event.getValue().outcome());
+        // Not an outage: the tier is not asked, and nothing counts towards lock-out.
+        tier.remember(alice(true));
+        for (int i = 0; i < 5; i++) {
+            assertEquals(LoginOutcome.Kind.QUERY_FAILED, login("alice", "wrong").kind());
+        }
+    }
+
+    /** A CredentialQueryException as SqlCredentialStore throws it (its constructor is package-private there). */
+    private static RuntimeException queryRefused() throws Exception {
+        java.lang.reflect.Constructor<dev.holdfast.credential.CredentialQueryException> constructor =
+                dev.holdfast.credential.CredentialQueryException.class.getDeclaredConstructor(String.class);
+        constructor.setAccessible(true);
+        return constructor.newInstance("[holdfast.sql.user] failed on the database: SQLState 42P01");
     }
 
     @Test
@@ -149,6 +200,39 @@ class LoginServiceTest {
                 new StoredCredential("alice", Optional.of("7"), newHash, List.of("user"), true, clock.instant())));
         assertEquals(LoginOutcome.Kind.INVALID_CREDENTIALS, login("alice", "alice-password").kind());
         assertEquals(newHash, tier.find("alice").orElseThrow().passwordHash(), "the old password must not work in the next outage");
+    }
+
+    @Test
+    void parallelGuessesAreCountedBeforeTheyAreChecked() throws Exception {
+        // Every lookup waits until all twenty guesses have looked up, so all twenty reach the password check at
+        // once: the old check-then-act throttle let all twenty be checked, because none had failed yet.
+        int guesses = 20;
+        java.util.concurrent.CountDownLatch looked = new java.util.concurrent.CountDownLatch(guesses);
+        when(database.find("alice")).thenAnswer(invocation -> {
+            looked.countDown();
+            assertTrue(looked.await(30, java.util.concurrent.TimeUnit.SECONDS), "all guesses looked up");
+            return Optional.of(alice(true));
+        });
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(guesses);
+        try {
+            List<java.util.concurrent.Future<LoginOutcome>> outcomes = new java.util.ArrayList<>();
+            for (int i = 0; i < guesses; i++) {
+                String guess = "guess-" + i;
+                outcomes.add(pool.submit(() -> login("alice", guess)));
+            }
+            int invalid = 0;
+            int throttled = 0;
+            for (java.util.concurrent.Future<LoginOutcome> outcome : outcomes) {
+                LoginOutcome.Kind kind = outcome.get(60, java.util.concurrent.TimeUnit.SECONDS).kind();
+                invalid += kind == LoginOutcome.Kind.INVALID_CREDENTIALS ? 1 : 0;
+                throttled += kind == LoginOutcome.Kind.THROTTLED ? 1 : 0;
+            }
+            assertEquals(3, invalid, "maxFailures = 3: only three guesses are checked");
+            assertEquals(guesses - 3, throttled);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(LoginOutcome.Kind.THROTTLED, login("alice", "alice-password").kind());
     }
 
     @Test

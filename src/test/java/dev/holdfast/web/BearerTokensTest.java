@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class BearerTokensTest {
 
-    final BearerTokens tokens = new BearerTokens(new TokenCookies("holdfast_token", Optional.empty(), TokenCookies.Secure.AUTO));
+    final BearerTokens tokens = new BearerTokens(new TokenCookies("holdfast_token", Optional.empty(), TokenCookies.Secure.AUTO, TrustedProxies.NONE));
 
     BearerTokens.Extraction extract(ServletMocks.Request request) {
         return tokens.extract(request.build());

@@ -75,8 +75,8 @@ class LoginEndpointLoggingTest {
             LoginService service = new LoginService(database, tier, passwords, new Throttle(5, 50, Duration.ofMinutes(5), clock),
                     mock(AuditLog.class), Tier.DATABASE, Tier.CACHE, Duration.ofSeconds(5), clock);
             LoginEndpoint endpoint = new LoginEndpoint(service, new TokenIssuer(Keys.hmac(secret), "holdfast", Optional.empty(), clock),
-                    Duration.ofHours(1), new TokenCookies("holdfast_token", Optional.empty(), TokenCookies.Secure.AUTO),
-                    "/login.jsp", "/");
+                    Duration.ofHours(1), new TokenCookies("holdfast_token", Optional.empty(), TokenCookies.Secure.AUTO, TrustedProxies.NONE),
+                    "/login.jsp", "/", TrustedProxies.NONE);
 
             ByteArrayOutputStream body = new ByteArrayOutputStream();
             HttpServletResponse ok = response(body);
@@ -106,6 +106,7 @@ class LoginEndpointLoggingTest {
         when(request.getContentType()).thenReturn("application/json");
         when(request.getContentLengthLong()).thenReturn((long) bytes.length);
         when(request.getRemoteAddr()).thenReturn("192.0.2.1");
+        when(request.getScheme()).thenReturn("http");
         when(request.getContextPath()).thenReturn("");
         when(request.getHeader(anyString())).thenReturn(null);
         when(request.getInputStream()).thenReturn(ServletMocks.body(bytes));

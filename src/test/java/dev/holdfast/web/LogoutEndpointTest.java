@@ -3,60 +3,77 @@ package dev.holdfast.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.holdfast.token.Forge;
+import dev.holdfast.testing.MutableClock;
 import dev.holdfast.token.Keys;
-import dev.holdfast.token.Rejection;
 import dev.holdfast.token.RevocationList;
+import dev.holdfast.token.TokenIssuer;
 import dev.holdfast.token.TokenVerifier;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-/** Logout revokes the token for as long as the verifier would accept it (issue 11, finding 6). */
+/** Logout: always possible for its own user, never for a foreign page. */
 class LogoutEndpointTest {
+    private final MutableClock clock = new MutableClock();
+    private final Keys keys = Keys.hmac(new byte[32]);
+    private final RevocationList revocations = new RevocationList(clock);
+    private final TokenVerifier verifier = new TokenVerifier(keys, "holdfast", Optional.empty(), Duration.ofHours(1),
+            Duration.ofSeconds(30), revocations, clock);
+    private final LogoutEndpoint endpoint = new LogoutEndpoint(verifier, revocations,
+            new TokenCookies("holdfast_token", Optional.empty(), TokenCookies.Secure.AUTO, TrustedProxies.NONE),
+            "/login.jsp", TrustedProxies.NONE);
 
-    static final class MovableClock extends Clock {
-        final AtomicReference<Instant> now = new AtomicReference<>(Forge.NOW);
+    private String token() {
+        return new TokenIssuer(keys, "holdfast", Optional.empty(), clock)
+                .issue("alice", Optional.empty(), List.of("user"), "database", Duration.ofMinutes(10)).compact();
+    }
 
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
+    private ServletMocks.Response answer(ServletMocks.Request request) throws Exception {
+        ServletMocks.Response response = new ServletMocks.Response();
+        endpoint.handle(request.build(), response.mock);
+        return response;
     }
 
     @Test
-    void aLoggedOutTokenStaysRefusedThroughTheClockSkewAfterItsExpiry() throws Exception {
-        MovableClock clock = new MovableClock();
-        RevocationList revocations = new RevocationList(clock);
-        for (int cacheEntries : new int[] {0, 100}) {
-            clock.now.set(Forge.NOW);
-            TokenVerifier verifier = new TokenVerifier(Keys.hmac(Forge.SECRET), "holdfast", Optional.empty(), Duration.ofHours(1),
-                    Duration.ofSeconds(30), revocations, clock, false, cacheEntries);
-            String token = Forge.hs(Forge.claims().replace("jti-1", "logout-" + cacheEntries)); // exp = NOW + 600
-            assertTrue(verifier.verify(token).isValid());
-            LogoutEndpoint logout = new LogoutEndpoint(verifier, revocations,
-                    new TokenCookies("holdfast_token", Optional.empty(), TokenCookies.Secure.AUTO), "/login.jsp");
-            ServletMocks.Response response = new ServletMocks.Response();
-            logout.handle(new ServletMocks.Request("POST", "/auth/logout").header("Authorization", "Bearer " + token).build(),
-                    response.mock);
-            assertEquals(204, response.status);
-            clock.now.set(Forge.NOW.plusSeconds(600 + 20)); // past exp, within the 30 s skew the verifier allows
-            assertEquals(Optional.of(Rejection.REVOKED), verifier.verify(token).rejection(), "cache " + cacheEntries);
-        }
+    void aForeignPageCannotLogAUserOutEvenWithoutTheCookie() throws Exception {
+        ServletMocks.Response response = answer(new ServletMocks.Request("POST", "/auth/logout")
+                .header("Origin", "http://evil.example").header("Accept", "text/html"));
+        assertEquals(403, response.status);
+        assertEquals(List.of(), response.headers("Set-Cookie"), "the cookie is not cleared");
+    }
+
+    @Test
+    void withTheCookieTheRequestMustProveItComesFromThisSite() throws Exception {
+        String token = token();
+        ServletMocks.Response silent = answer(new ServletMocks.Request("POST", "/auth/logout").cookie("holdfast_token", token));
+        assertEquals(403, silent.status);
+        assertTrue(verifier.verify(token).token().isPresent(), "not revoked");
+        ServletMocks.Response own = answer(new ServletMocks.Request("POST", "/auth/logout").cookie("holdfast_token", token)
+                .header("Origin", "http://app.example"));
+        assertEquals(204, own.status);
+        assertTrue(verifier.verify(token).token().isEmpty(), "revoked");
+    }
+
+    @Test
+    void aScriptWithTheBearerHeaderLogsOutWithoutBrowserHeaders() throws Exception {
+        String token = token();
+        ServletMocks.Response response = answer(new ServletMocks.Request("POST", "/auth/logout")
+                .header("Authorization", "Bearer " + token));
+        assertEquals(204, response.status);
+        assertTrue(verifier.verify(token).token().isEmpty());
+    }
+
+    @Test
+    void everyCookieOfTheNameThatVerifiesIsRevoked() throws Exception {
+        String first = token();
+        clock.advance(Duration.ofSeconds(1));
+        String second = token();
+        ServletMocks.Response response = answer(new ServletMocks.Request("POST", "/auth/logout")
+                .cookie("holdfast_token", "tossed.by.sibling").cookie("holdfast_token", first)
+                .cookie("holdfast_token", second).header("Sec-Fetch-Site", "same-origin"));
+        assertEquals(204, response.status);
+        assertTrue(verifier.verify(first).token().isEmpty());
+        assertTrue(verifier.verify(second).token().isEmpty());
     }
 }

@@ -69,6 +69,10 @@ public final class ServletMocks {
         private String contextPath = "/app";
         private String scheme = "http";
         private boolean secure;
+        private String remoteAddr = "192.0.2.1";
+        private String contentType;
+        private long contentLength = -1;
+        private ServletInputStream body;
         private final Map<String, List<String>> headers = new LinkedHashMap<>();
         private final List<Cookie> cookies = new ArrayList<>();
 
@@ -94,6 +98,20 @@ public final class ServletMocks {
             return this;
         }
 
+        /** A body of {@code contentType}; {@code declaredLength} is the Content-Length, -1 for chunked. */
+        public Request body(String type, ServletInputStream stream, long declaredLength) {
+            contentType = type;
+            body = stream;
+            contentLength = declaredLength;
+            return this;
+        }
+
+        /** The connection's address ({@code getRemoteAddr()}); {@code 192.0.2.1} unless set. */
+        public Request remoteAddr(String value) {
+            remoteAddr = value;
+            return this;
+        }
+
         public Request https() {
             scheme = "https";
             secure = true;
@@ -111,6 +129,15 @@ public final class ServletMocks {
             when(r.getQueryString()).thenReturn(query);
             when(r.getScheme()).thenReturn(scheme);
             when(r.isSecure()).thenReturn(secure);
+            when(r.getRemoteAddr()).thenReturn(remoteAddr);
+            when(r.getContentType()).thenReturn(contentType);
+            when(r.getContentLengthLong()).thenReturn(contentLength);
+            try {
+                // As a container does: an empty stream when no body was sent.
+                when(r.getInputStream()).thenReturn(body != null ? body : ServletMocks.body(new byte[0]));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
             when(r.getServerName()).thenReturn("app.example");
             when(r.getServerPort()).thenReturn(secure ? 443 : 80);
             if (!headers.containsKey("host")) {
