@@ -1,5 +1,6 @@
 package dev.holdfast.spool;
 
+import dev.holdfast.testing.TestSecrets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,7 +29,7 @@ class SpoolCommandIT {
         TestDatabase.shared().execute(url, "CREATE TABLE notes (key text PRIMARY KEY, body text)");
         UUID alreadyApplied = UUID.randomUUID();
         TestDatabase.shared().execute(url, "INSERT INTO holdfast_applied_writes (id) VALUES ('" + alreadyApplied + "')");
-        try (Journal journal = Journal.open(dir, 1 << 20)) {
+        try (Journal journal = Journal.open(dir, 1 << 20, TestSecrets.journalKey())) {
             journal.append(SpooledStatement.of("INSERT INTO notes (key, body) VALUES (?, ?)", "a", "1").encode());
             journal.append(alreadyApplied, SpooledStatement.of("INSERT INTO notes (key, body) VALUES (?, ?)", "b", "2").encode());
             journal.append(SpooledStatement.of("INSERT INTO notes (key, body) VALUES (?, ?)", "a", "dup").encode());
@@ -55,7 +56,7 @@ class SpoolCommandIT {
             rs.next();
             assertEquals("a=1,c=3", rs.getString(1));
         }
-        try (Journal journal = Journal.open(dir, 1 << 20)) {
+        try (Journal journal = Journal.open(dir, 1 << 20, TestSecrets.journalKey())) {
             assertEquals(0, journal.depth());
             assertEquals(1, journal.deadLetterCount());
         }

@@ -1,12 +1,17 @@
 package dev.holdfast.spool;
 
+import dev.holdfast.testing.TestSecrets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -23,13 +28,26 @@ class SpoolCommandTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-    private int run(String... args) {
+    /** The command with the spool key file after the directory, as an operator runs it. */
+    private int run(String... args) throws IOException {
+        Path keyFile = dir.resolveSibling(dir.getFileName() + ".key");
+        if (!Files.exists(keyFile)) {
+            Files.writeString(keyFile, TestSecrets.journalSecretSetting() + "\n");
+        }
+        List<String> withKey = new ArrayList<>(List.of(args));
+        if (withKey.size() >= 2) {
+            withKey.addAll(2, List.of("--key-file", keyFile.toString()));
+        }
+        return runExactly(withKey.toArray(new String[0]));
+    }
+
+    private int runExactly(String... args) {
         return new SpoolCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
     }
 
     private void spoolOne() throws Exception {
-        try (Journal journal = Journal.open(dir, 1 << 20, 1 << 16, CLOCK)) {
+        try (Journal journal = Journal.open(dir, 1 << 20, 1 << 16, CLOCK, TestSecrets.journalKey())) {
             journal.append(ID, SpooledStatement.of("INSERT INTO notes (key, body) VALUES (?, ?)", "k", "secret body").encode());
         }
     }
@@ -55,7 +73,7 @@ class SpoolCommandTest {
     @Test
     void refusesAJournalTheApplicationHoldsOpen() throws Exception {
         spoolOne();
-        try (Journal open = Journal.open(dir, 1 << 20, 1 << 16, CLOCK)) {
+        try (Journal open = Journal.open(dir, 1 << 20, 1 << 16, CLOCK, TestSecrets.journalKey())) {
             assertEquals(1, run("list", dir.toString()));
             assertEquals("holdfast: journal " + dir + " is already open (in this or another process)\n",
                     err.toString(StandardCharsets.UTF_8));
