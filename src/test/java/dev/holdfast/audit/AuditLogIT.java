@@ -142,7 +142,7 @@ class AuditLogIT {
 
     @Test
     void countsEventsTheSpoolCannotTake() throws Exception {
-        try (Spool tiny = Spool.open("tiny", Journal.open(spoolDirectory.resolve("tiny"), 200, 200, Clock.systemUTC(), TestSecrets.journalKey()),
+        try (Spool tiny = Spool.open("tiny", Journal.open(spoolDirectory.resolve("tiny"), 300, 300, Clock.systemUTC(), TestSecrets.journalKey()),
                 database, Duration.ofSeconds(30), Duration.ofSeconds(30))) {
             proxy.refuse();
             proxy.killAll();
