@@ -463,4 +463,47 @@ class JournalTest {
             assertEquals(List.of("before", "after"), texts(journal.readPending(10)));
         }
     }
+
+    @Test
+    void handsOutRecordsThatFailAuthenticationMarkedAndRejectsThemOnRequest() throws Exception {
+        try (Journal journal = open()) {
+            journal.append(bytes("mine"));
+        }
+        try (Journal journal = Journal.open(dir, 1024 * 1024, 64 * 1024, CLOCK,
+                TestSecrets.journalKey(TestSecrets.hmacSetting()))) {
+            JournalRecord record = journal.readPending(1).get(0);
+            assertEquals(Authenticity.OTHER_KEY, record.authenticity(), "after a key change");
+            assertThrows(IllegalArgumentException.class, () -> journal.reject(journal.append(bytes("ok"))));
+            journal.reject(record);
+            assertEquals(1, journal.depth());
+            assertEquals(1, journal.rejectedCount());
+            assertEquals(List.of("ok"), texts(journal.readPending(10)));
+        }
+        try (Journal journal = open()) {
+            assertEquals(1, journal.rejectedCount(), "counted again at open");
+            assertEquals(Authenticity.OTHER_KEY, journal.readPending(1).get(0).authenticity());
+        }
+    }
+
+    @Test
+    void aJournalWrittenBeforeRecordsWereSealedIsReadAsUnsealed() throws Exception {
+        byte[] payload = bytes("old");
+        java.nio.ByteBuffer v1 = java.nio.ByteBuffer.allocate(RecordCodec.UNSEALED_HEADER_BYTES + payload.length);
+        v1.putInt(RecordCodec.MAGIC).put((byte) 1).putInt(payload.length).putInt(0).putLong(1)
+                .putLong(1).putLong(2).putLong(CLOCK.millis()).put(payload);
+        byte[] record = v1.array();
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(record, 4, 5);
+        crc.update(record, 13, record.length - 13);
+        v1.putInt(9, (int) crc.getValue());
+        Files.write(dir.resolve("segment-00000000000000000001.log"), record);
+        try (Journal journal = open()) {
+            JournalRecord old = journal.readPending(1).get(0);
+            assertEquals(Authenticity.UNSEALED, old.authenticity());
+            assertEquals(2, journal.append(bytes("new")).sequence());
+            journal.reject(old);
+            assertEquals(List.of("new"), texts(journal.readPending(10)));
+            assertEquals(Authenticity.AUTHENTIC, journal.readPending(1).get(0).authenticity());
+        }
+    }
 }

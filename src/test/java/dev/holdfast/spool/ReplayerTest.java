@@ -167,4 +167,37 @@ class ReplayerTest {
             assertEquals(1, journal.depth());
         }
     }
+
+    @Test
+    void neverAppliesARecordThatFailsAuthenticationAndDeadLettersIt() throws Exception {
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        try (Journal journal = Journal.open(dir, 1 << 20, 4096, Clock.systemUTC(), TestSecrets.journalKey())) {
+            for (String s : new String[] {"a", "bbbbbb", "c"}) {
+                journal.append(s.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        // rewrite "bbbbbb" to "forged" (same length), fixing the CRC but not the MAC
+        Path segment = dir.resolve("segment-00000000000000000001.log");
+        byte[] bytes = Files.readAllBytes(segment);
+        int second = RecordCodec.HEADER_BYTES + 1;
+        System.arraycopy("forged".getBytes(StandardCharsets.UTF_8), 0, bytes, second + RecordCodec.HEADER_BYTES, 6);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(bytes, second + 4, 5);
+        crc.update(bytes, second + 13, RecordCodec.HEADER_BYTES - 13 + 6);
+        java.nio.ByteBuffer.wrap(bytes).putInt(second + 9, (int) crc.getValue());
+        Files.write(segment, bytes);
+        try (Journal journal = Journal.open(dir, 1 << 20, 4096, Clock.systemUTC(), TestSecrets.journalKey())) {
+            assertEquals(3, journal.depth(), "the forged record frames correctly");
+            try (Replayer replayer = Replayer.start("test", journal, r -> seen.add(text(r)),
+                    Duration.ofMillis(10), Duration.ofMillis(50))) {
+                eventually(() -> journal.depth() == 0, "drained");
+                assertEquals(2, replayer.appliedCount());
+            }
+            assertEquals(List.of("a", "c"), seen);
+            assertEquals(1, journal.deadLetterCount());
+            assertEquals(1, journal.rejectedCount());
+            String line = Files.readString(dir.resolve("dead-letters.jsonl"));
+            assertTrue(line.contains("\"cause\":\"authentication\""), line);
+        }
+    }
 }

@@ -93,4 +93,21 @@ class SpoolCommandTest {
         assertEquals("holdfast: spool directory " + dir.resolve("missing") + " does not exist\n",
                 err.toString(StandardCharsets.UTF_8));
     }
+
+    @Test
+    void marksRecordsThatFailAuthenticationAndNeedsTheKey() throws Exception {
+        try (Journal journal = Journal.open(dir, 1 << 20, 1 << 16, CLOCK,
+                TestSecrets.journalKey(TestSecrets.hmacSetting()))) {
+            journal.append(ID, SpooledStatement.of("DELETE FROM users").encode());
+        }
+        assertEquals(0, run("list", dir.toString()));
+        assertEquals("1  " + ID + "  2026-11-26T21:00:00Z  NOT AUTHENTIC (sealed under another key)  0 params  DELETE FROM users\n"
+                + "1 pending, 0 dead letters\n", out.toString(StandardCharsets.UTF_8));
+        out.reset();
+        assertEquals(0, run("export", dir.toString()));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("\"notAuthentic\":\"sealed under another key\""),
+                out.toString(StandardCharsets.UTF_8));
+        assertEquals(1, runExactly("list", dir.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("usage: SpoolCommand list"), "no key, no look");
+    }
 }
