@@ -182,7 +182,7 @@ public final class Journal implements AutoCloseable {
             byte[] record = codec.encode(nextSequence, id, appendedAt, copy);
             SegmentFiles.Position position = segments.append(nextSequence, record);
             JournalRecord appended = new JournalRecord(nextSequence, id, Instant.ofEpochMilli(appendedAt), copy,
-                    Authenticity.AUTHENTIC, codec.keyId(), new byte[0], record.length);
+                    Authenticity.AUTHENTIC, codec.keyId(), RecordCodec.macOf(record), record.length);
             nextSequence++;
             pending++;
             if (cursorSegment.isEmpty()) {

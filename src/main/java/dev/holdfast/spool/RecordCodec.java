@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.zip.CRC32C;
@@ -129,6 +130,11 @@ final class RecordCodec {
             authenticity = Authenticity.BAD_MAC;
         }
         return new JournalRecord(sequence, id, appendedAt, payload, authenticity, keyId, mac, record.length);
+    }
+
+    /** The MAC stored in an encoded version 2 record. */
+    static byte[] macOf(byte[] record) {
+        return Arrays.copyOfRange(record, 53, 53 + JournalKey.MAC_BYTES);
     }
 
     /** The MAC of a version 2 record: everything but the magic, the CRC and the MAC itself. */

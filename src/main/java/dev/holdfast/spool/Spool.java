@@ -89,10 +89,6 @@ public final class Spool implements AutoCloseable {
         return journal.rejectedCount();
     }
 
-    public java.nio.file.Path directory() {
-        return journal.directory();
-    }
-
     /** Try replaying now, cutting short any back-off. */
     public void replayNow() {
         replayer.replayNow();

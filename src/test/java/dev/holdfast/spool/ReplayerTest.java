@@ -1,11 +1,11 @@
 package dev.holdfast.spool;
 
-import dev.holdfast.testing.TestSecrets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.holdfast.db.DatabaseUnavailableException;
+import dev.holdfast.testing.TestSecrets;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

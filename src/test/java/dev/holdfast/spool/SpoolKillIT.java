@@ -1,6 +1,5 @@
 package dev.holdfast.spool;
 
-import dev.holdfast.testing.TestSecrets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +7,7 @@ import dev.holdfast.db.Breaker;
 import dev.holdfast.db.GuardedDatabase;
 import dev.holdfast.db.PoolSettings;
 import dev.holdfast.testing.TestDatabase;
+import dev.holdfast.testing.TestSecrets;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

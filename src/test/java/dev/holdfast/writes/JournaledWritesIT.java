@@ -1,6 +1,5 @@
 package dev.holdfast.writes;
 
-import dev.holdfast.testing.TestSecrets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,6 +12,7 @@ import dev.holdfast.spool.Journal;
 import dev.holdfast.spool.Spool;
 import dev.holdfast.testing.FaultProxy;
 import dev.holdfast.testing.TestDatabase;
+import dev.holdfast.testing.TestSecrets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
