@@ -140,8 +140,10 @@ class TwoAppsOneTomcatIT {
                 contexts.add(deploy(tomcat, paths.get(i), i == 0 ? warA : warB, Map.of(
                         "holdfast.jwt.secret", secrets.get(i),
                         "holdfast.db.url", proxy.wrap(url),
-                        "holdfast.db.maxWait", "PT0.5S",
-                        "holdfast.db.queryTimeout", "PT1S")));
+                        // Generous: a cold first login on a loaded machine must not time out; the outage
+                        // below refuses connections, which fails at once whatever the deadline.
+                        "holdfast.db.maxWait", "PT10S",
+                        "holdfast.db.queryTimeout", "PT20S")));
             }
             tomcat.start();
             for (Context context : contexts) {
