@@ -317,4 +317,25 @@ class CredentialTierTest {
         assertTrue(inUse.getMessage().startsWith("holdfast: credential tier could not start in ["),
                 inUse.getMessage());
     }
+
+    @Test
+    void theDiskTierLivesInAnOwnerOnlyDirectoryAndRefusesASymbolicLink() throws IOException {
+        CredentialTier tier = disk(KEY);
+        tier.remember(alice());
+        tier.close();
+        opened.remove(tier);
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir.resolve("tier"))));
+        disk(KEY); // narrows what Ehcache left with the umask at its last close
+        try (Stream<Path> walk = Files.walk(dir.resolve("tier"))) {
+            for (Path path : walk.collect(Collectors.toList())) {
+                String mode = java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+                assertEquals(Files.isDirectory(path) ? "rwx------" : "rw-------", mode, path.toString());
+            }
+        }
+        Path link = Files.createSymbolicLink(dir.resolve("link"), Files.createDirectory(dir.resolve("elsewhere")));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new CredentialTier(TTL, 100, Optional.of(link), KEY, clock));
+        assertEquals("holdfast: [holdfast.cache.dir] = [" + link + "] is a symbolic link", e.getMessage());
+    }
 }
