@@ -3,16 +3,19 @@ package dev.holdfast;
 import dev.holdfast.config.ConfigException;
 import dev.holdfast.config.Settings;
 import dev.holdfast.config.SettingsReader;
+import dev.holdfast.context.ApplicationDirectory;
 import dev.holdfast.context.HoldfastContext;
 import dev.holdfast.context.TokenSetup;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
+import java.io.File;
 import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Collections;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +45,7 @@ public final class HoldfastListener implements ServletContextListener {
         log.info("holdfast: effective settings: {}", settings.describe());
         HoldfastContext context;
         try {
-            context = HoldfastContext.build(settings, Clock.systemUTC());
+            context = HoldfastContext.build(settings, Clock.systemUTC(), application(servletContext));
         } catch (ConfigException e) {
             e.problems().forEach(log::error);
             throw new IllegalStateException("holdfast: the settings are invalid (" + e.problems().size()
@@ -56,6 +59,14 @@ public final class HoldfastListener implements ServletContextListener {
         servletContext.setAttribute(TokenSetup.KEYS_ATTRIBUTE, context.keys());
         servletContext.setAttribute(CriticalWrites.ATTRIBUTE, new CriticalWrites(context.writes()));
         log.info("holdfast: started for {}", servletContext.getContextPath().isEmpty() ? "/" : servletContext.getContextPath());
+    }
+
+    /** Where this application's files go by default: its own directory, named after its context path. */
+    private static ApplicationDirectory application(ServletContext servletContext) {
+        Object temp = servletContext.getAttribute(ServletContext.TEMPDIR);
+        return ApplicationDirectory.of(servletContext.getContextPath(),
+                Optional.ofNullable(servletContext.getVirtualServerName()),
+                temp instanceof File ? Optional.of(((File) temp).toPath()) : Optional.empty());
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.holdfast.spool.JournalFullException;
 import dev.holdfast.spool.Spool;
 import dev.holdfast.testing.FaultProxy;
 import dev.holdfast.testing.TestDatabase;
+import dev.holdfast.testing.TestSecrets;
 import dev.holdfast.writes.JournaledWrites;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -36,7 +37,7 @@ class CriticalWritesIT {
              GuardedDatabase database = GuardedDatabase.open(new PoolSettings("notes", proxy.wrap(url), null, null, 2,
                      Duration.ofMillis(500), Duration.ofSeconds(1)), new Breaker("notes", 3, Duration.ofSeconds(30), clock),
                      clock);
-             Spool spool = Spool.open("notes", Journal.open(dir, 400, 400, clock), database, Duration.ofSeconds(30),
+             Spool spool = Spool.open("notes", Journal.open(dir, 400, 400, clock, TestSecrets.journalKey()), database, Duration.ofSeconds(30),
                      Duration.ofSeconds(30))) {
             CriticalWrites writes = new CriticalWrites(new JournaledWrites(database, spool));
 

@@ -2,7 +2,6 @@ package dev.holdfast.config;
 
 import java.net.URI;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -110,13 +109,14 @@ public final class Settings {
     public static final Setting<List<Cidr>> HEALTH_ALLOW = shared("health.allow", "127.0.0.1/32,::1/128", Parsers.networks());
     public static final Setting<List<Cidr>> PROXY_TRUSTED = shared("proxy.trusted", null, Parsers.networks());
     public static final Setting<String> AUDIT_TABLE = shared("audit.table", "holdfast_audit", Parsers.sqlIdentifier());
-    public static final Setting<Path> AUDIT_SPOOL = new Setting<>("audit.spool",
-            Paths.get(System.getProperty("java.io.tmpdir"), "holdfast-audit").toString(), "${java.io.tmpdir}/holdfast-audit",
-            Parsers.path(), false, Setting.Scope.SHARED);
-    public static final Setting<Path> WRITES_SPOOL = new Setting<>("writes.spool",
-            Paths.get(System.getProperty("java.io.tmpdir"), "holdfast-writes").toString(), "${java.io.tmpdir}/holdfast-writes",
-            Parsers.path(), false, Setting.Scope.SHARED);
+    /** Default computed per application (context path and container) by the listener. */
+    public static final Setting<Path> AUDIT_SPOOL = documented("audit.spool", "${user.home}/.holdfast/<application>/audit",
+            Parsers.path(), false);
+    public static final Setting<Path> WRITES_SPOOL = documented("writes.spool", "${user.home}/.holdfast/<application>/writes",
+            Parsers.path(), false);
     public static final Setting<Integer> SPOOL_MAX_MEGABYTES = shared("spool.maxMegabytes", "64", Parsers.integer(1, 100_000));
+    public static final Setting<Secret> SPOOL_KEY = documented("spool.key", "derived from the token signing key",
+            Parsers.secret(32), true);
 
     // --- filter init-params (per declaration)
     public static final Setting<List<String>> FILTER_EXCLUDE = instance("exclude",
@@ -139,7 +139,7 @@ public final class Settings {
                 CACHE_TTL, CACHE_MAX_ENTRIES, CACHE_DIR,
                 LOGIN_MAX_FAILURES, LOGIN_MAX_CLIENT_FAILURES, LOGIN_LOCKOUT,
                 LOGIN_PAGE, LOGIN_LANDING, COOKIE_NAME, COOKIE_PATH, COOKIE_SECURE,
-                HEALTH_ALLOW, PROXY_TRUSTED, AUDIT_TABLE, AUDIT_SPOOL, WRITES_SPOOL, SPOOL_MAX_MEGABYTES,
+                HEALTH_ALLOW, PROXY_TRUSTED, AUDIT_TABLE, AUDIT_SPOOL, WRITES_SPOOL, SPOOL_MAX_MEGABYTES, SPOOL_KEY,
                 FILTER_EXCLUDE, FILTER_REQUIRE_ROLES, FILTER_ON_FAILURE, FILTER_NO_STORE, FILTER_CONTENT_SECURITY_POLICY);
     }
 

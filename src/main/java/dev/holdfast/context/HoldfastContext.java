@@ -3,6 +3,7 @@ package dev.holdfast.context;
 import dev.holdfast.audit.AuditLog;
 import dev.holdfast.config.ConfigException;
 import dev.holdfast.config.Secret;
+import dev.holdfast.config.Setting;
 import dev.holdfast.config.Settings;
 import dev.holdfast.credential.CredentialTier;
 import dev.holdfast.credential.SqlCredentialStore;
@@ -10,10 +11,13 @@ import dev.holdfast.db.Breaker;
 import dev.holdfast.db.GuardedDatabase;
 import dev.holdfast.db.PoolSettings;
 import dev.holdfast.db.Pools;
+import dev.holdfast.files.PrivateDirectory;
+import dev.holdfast.files.UnsafeDirectoryException;
 import dev.holdfast.login.LoginService;
 import dev.holdfast.login.Throttle;
 import dev.holdfast.login.Tier;
 import dev.holdfast.password.PasswordVerifier;
+import dev.holdfast.spool.JournalKey;
 import dev.holdfast.spool.Spool;
 import dev.holdfast.token.Keys;
 import dev.holdfast.token.RevocationList;
@@ -32,6 +36,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import javax.naming.NamingException;
@@ -68,7 +73,8 @@ public final class HoldfastContext implements AutoCloseable {
     private final LogoutEndpoint logout;
     private final TrustedProxies proxies;
 
-    private HoldfastContext(Settings settings, Clock clock) throws IOException, NamingException, ConfigException {
+    private HoldfastContext(Settings settings, Clock clock, ApplicationDirectory application)
+            throws IOException, NamingException, ConfigException {
         try {
             this.settings = settings;
             keys = TokenSetup.keys(settings);
@@ -85,6 +91,7 @@ public final class HoldfastContext implements AutoCloseable {
                     ? Optional.of(track(emergencyDatabase(settings, clock))) : Optional.empty();
 
             // The tier's integrity key comes from the signing key: whoever can forge the cache can forge tokens anyway.
+            settings.find(Settings.CACHE_DIR).ifPresent(dir -> warnIfTemporary(Settings.CACHE_DIR, dir, application));
             credentialTier = track(new CredentialTier(settings.get(Settings.CACHE_TTL), settings.get(Settings.CACHE_MAX_ENTRIES),
                     settings.find(Settings.CACHE_DIR), keys.deriveSubkey("holdfast credential tier"), clock));
             long spoolBytes = settings.get(Settings.SPOOL_MAX_MEGABYTES) * 1024L * 1024L;
@@ -92,8 +99,12 @@ public final class HoldfastContext implements AutoCloseable {
             // never takes connections from logins, and replay successes never hide a failing login query
             // from the login breaker (it counts consecutive failures).
             spoolDatabase = track(mainDatabase(SPOOL_POOL, SPOOL_POOL_SIZE, settings, clock));
-            auditSpool = track(Spool.open("audit", settings.get(Settings.AUDIT_SPOOL), spoolBytes, spoolDatabase));
-            Spool writesSpool = track(Spool.open("writes", settings.get(Settings.WRITES_SPOOL), spoolBytes, spoolDatabase));
+            // Records are sealed under a key that never lies in the spool directory: holdfast.spool.key, or by
+            // default a subkey of the token signing key (whoever holds that can forge logins anyway).
+            JournalKey journalKey = JournalKey.derive(settings.find(Settings.SPOOL_KEY).map(Secret::bytes)
+                    .orElseGet(() -> keys.deriveSubkey(JournalKey.SUBKEY_PURPOSE)));
+            auditSpool = track(openSpool("audit", Settings.AUDIT_SPOOL, settings, application, spoolBytes, journalKey));
+            Spool writesSpool = track(openSpool("writes", Settings.WRITES_SPOOL, settings, application, spoolBytes, journalKey));
             writes = new JournaledWrites(mainDatabase, writesSpool);
             AuditLog audit = new AuditLog(settings.get(Settings.AUDIT_TABLE), auditSpool);
 
@@ -120,11 +131,51 @@ public final class HoldfastContext implements AutoCloseable {
         }
     }
 
-    /** Builds every shared part; on failure closes what was already opened and rethrows. */
-    public static HoldfastContext build(Settings settings, Clock clock) throws IOException, NamingException, ConfigException {
+    /**
+     * Builds every shared part; on failure closes what was already opened and rethrows.
+     *
+     * @param application where this application's directories go when the settings name none
+     */
+    public static HoldfastContext build(Settings settings, Clock clock, ApplicationDirectory application)
+            throws IOException, NamingException, ConfigException {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(clock, "clock");
-        return new HoldfastContext(settings, clock);
+        Objects.requireNonNull(application, "application");
+        return new HoldfastContext(settings, clock, application);
+    }
+
+    /**
+     * Opens the spool {@code name} in the directory {@code setting} names or, by default, in the application's
+     * own directory (each level of which is checked to be the application user's alone). A directory another
+     * user could redirect or write is a configuration error naming the setting.
+     */
+    private Spool openSpool(String name, Setting<Path> setting, Settings settings, ApplicationDirectory application,
+                            long maxBytes, JournalKey key) throws IOException, ConfigException {
+        Optional<Path> configured = settings.find(setting);
+        Path directory = configured.orElseGet(() -> application.resolve(name));
+        try {
+            if (configured.isEmpty()) {
+                PrivateDirectory.prepare(application.root());
+                PrivateDirectory.prepare(application.base());
+            }
+            warnIfTemporary(setting, directory, application);
+            return Spool.open(name, directory, maxBytes, key, spoolDatabase);
+        } catch (UnsafeDirectoryException e) {
+            String which = e.directory().equals(directory.toAbsolutePath().normalize()) ? ""
+                    : " (" + e.directory() + ")";
+            throw new ConfigException(List.of("holdfast: [" + setting.key() + "] = [" + directory + "]" + which + " "
+                    + e.reason() + "; give a directory only the user Holdfast runs as can write (a missing one is"
+                    + " created with mode 0700)"));
+        }
+    }
+
+    /** Warns, once per setting at start, when its directory lies where a reboot or redeploy may wipe it. */
+    static void warnIfTemporary(Setting<Path> setting, Path directory, ApplicationDirectory application) {
+        if (PrivateDirectory.isTemporary(directory, application.containerTemporary())) {
+            log.warn("holdfast: [{}] = [{}] lies in a temporary directory that may be wiped at reboot or redeploy,"
+                    + " and what waits in it with it; set [{}] to a directory on persistent storage",
+                    setting.key(), directory, setting.key());
+        }
     }
 
     private <T extends AutoCloseable> T track(T part) {

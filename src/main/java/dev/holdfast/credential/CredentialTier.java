@@ -1,6 +1,8 @@
 package dev.holdfast.credential;
 
-import java.nio.file.Files;
+import dev.holdfast.files.PrivateDirectory;
+import dev.holdfast.files.UnsafeDirectoryException;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,8 +35,12 @@ import org.slf4j.LoggerFactory;
  *   <li>At most {@code maxEntries} ({@code cache.maxEntries}) on the heap; with a {@code cacheDir}
  *       ({@code cache.dir}) also on disk, surviving a restart. One directory serves one tier at a time
  *       (Ehcache locks it).</li>
- *   <li>Every value is sealed with HMAC-SHA256 under the key given here (see {@link SealedCredentials}): an entry
- *       edited on disk is detected, logged as a WARN without its content, and dropped.</li>
+ *   <li>Every value is encrypted and authenticated with AES-256-GCM under a key derived from the one given here,
+ *       bound to its username (see {@link SealedCredentials}): the disk store shows no hash and no role, and an
+ *       entry edited on disk is detected, logged as a WARN without its content, and dropped.</li>
+ *   <li>The directory is the application user's alone: created {@code 0700}, its files narrowed to {@code 0600}
+ *       at start, and refused when it is a symbolic link, another user's, or writable by group or others
+ *       ({@link PrivateDirectory}).</li>
  * </ul>
  * Thread-safe. {@link #close()} closes the cache manager (and with it Ehcache's threads).
  */
@@ -80,8 +86,7 @@ public final class CredentialTier implements AutoCloseable {
         ResourcePoolsBuilder pools = ResourcePoolsBuilder.newResourcePoolsBuilder().heap(maxEntries, EntryUnit.ENTRIES);
         CacheManager built;
         if (cacheDir.isPresent()) {
-            Path dir = cacheDir.get().toAbsolutePath();
-            requireUsableDirectory(dir);
+            Path dir = privateDirectory(cacheDir.get().toAbsolutePath());
             long megabytes = Math.max(1, (maxEntries * DISK_BYTES_PER_ENTRY + (1 << 20) - 1) >> 20);
             built = CacheManagerBuilder.newCacheManagerBuilder()
                     .using(statisticsService)
@@ -103,6 +108,12 @@ public final class CredentialTier implements AutoCloseable {
                     + cacheDir.map(d -> " in [" + d + "] (is another application using it?)").orElse("") + ": "
                     + e.getMessage(), e);
         }
+        try {
+            cacheDir.ifPresent(d -> narrow(d.toAbsolutePath()));
+        } catch (IllegalArgumentException e) {
+            built.close();
+            throw e;
+        }
         this.manager = built;
         this.cache = built.getCache(ALIAS, String.class, byte[].class);
         if (ttl.isZero()) {
@@ -113,9 +124,24 @@ public final class CredentialTier implements AutoCloseable {
         }
     }
 
-    private static void requireUsableDirectory(Path dir) {
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("holdfast: [holdfast.cache.dir] = [" + dir + "] is not a directory");
+    private static Path privateDirectory(Path dir) {
+        try {
+            return PrivateDirectory.prepare(dir);
+        } catch (UnsafeDirectoryException e) {
+            throw new IllegalArgumentException("holdfast: [holdfast.cache.dir] = [" + dir + "] " + e.reason(), e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("holdfast: [holdfast.cache.dir] = [" + dir + "] cannot be created or"
+                    + " read (" + e.getClass().getSimpleName() + ")", e);
+        }
+    }
+
+    /** Ehcache creates its files with the umask: narrow what it left from an earlier run (the directory is 0700). */
+    private static void narrow(Path dir) {
+        try {
+            PrivateDirectory.narrowTree(dir);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("holdfast: [holdfast.cache.dir] = [" + dir + "]: cannot set owner-only"
+                    + " modes on its files (" + e.getClass().getSimpleName() + ")", e);
         }
     }
 

@@ -8,35 +8,48 @@ import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Arrays;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
 import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The credential tier's value format: an explicit binary layout (not Java serialisation) followed by an
- * HMAC-SHA256 over it, so an entry edited on disk, or moved to another username's key, is detected.
+ * The credential tier's value format: an explicit binary layout (not Java serialisation), encrypted and
+ * authenticated with AES-256-GCM from the JDK, so an entry on disk shows neither the hash nor the roles, and
+ * one edited, or moved to another username's key, does not open.
  *
  * <pre>
- * version:u8 = 1
- * username:str  hasId:u8  [id:str]  passwordHash:str  roleCount:i32  role:str*  enabled:u8
- * confirmedAtSeconds:i64  confirmedAtNanos:i32
- * mac:32 bytes = HMAC-SHA256(key, "holdfast-credential-tier-v1" || all bytes above)
- * str = length:i32 + UTF-8 bytes
+ * version:u8 = 2
+ * nonce:12 bytes (random per entry)
+ * ciphertext and 16-byte tag = AES-256-GCM(encryptionKey, nonce, plaintext, aad)
+ *   aad       = "holdfast-credential-tier-v2" || 0x00 || username in UTF-8   (binds the entry to its username)
+ *   plaintext = username:str  hasId:u8  [id:str]  passwordHash:str  roleCount:i32  role:str*  enabled:u8
+ *               confirmedAtSeconds:i64  confirmedAtNanos:i32
+ *   str       = length:i32 + UTF-8 bytes
+ * encryptionKey = HMAC-SHA256(key, "holdfast credential tier aes-256-gcm v2")
  * </pre>
+ * Entries of version 1 (HMAC only, hash in clear) do not open: they are dropped and the user is confirmed by
+ * the database again at the next login.
  */
 final class SealedCredentials {
     static final int MIN_KEY_BYTES = 32;
-    private static final byte VERSION = 1;
-    private static final int MAC_BYTES = 32;
-    private static final byte[] CONTEXT = "holdfast-credential-tier-v1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte VERSION = 2;
+    private static final int NONCE_BYTES = 12;
+    private static final int TAG_BITS = 128;
+    private static final byte[] CONTEXT = "holdfast-credential-tier-v2".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] KEY_LABEL = "holdfast credential tier aes-256-gcm v2".getBytes(StandardCharsets.US_ASCII);
 
     private final SecretKeySpec key;
+    private final SecureRandom random = new SecureRandom();
 
     SealedCredentials(byte[] integrityKey) {
         Objects.requireNonNull(integrityKey, "integrityKey");
@@ -44,13 +57,18 @@ final class SealedCredentials {
             throw new IllegalArgumentException("integrityKey must be at least " + MIN_KEY_BYTES + " bytes, is "
                     + integrityKey.length);
         }
-        this.key = new SecretKeySpec(integrityKey.clone(), "HmacSHA256");
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(integrityKey.clone(), "HmacSHA256"));
+            this.key = new SecretKeySpec(mac.doFinal(KEY_LABEL), "AES");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is required of every Java runtime", e);
+        }
     }
 
     byte[] seal(StoredCredential credential) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(VERSION);
             writeString(out, credential.username());
             out.writeBoolean(credential.userId().isPresent());
             if (credential.userId().isPresent()) {
@@ -64,12 +82,24 @@ final class SealedCredentials {
             out.writeBoolean(credential.enabled());
             out.writeLong(credential.confirmedAt().getEpochSecond());
             out.writeInt(credential.confirmedAt().getNano());
-            out.flush();
-            out.write(mac(bytes.toByteArray(), bytes.size()));
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
         }
-        return bytes.toByteArray();
+        byte[] nonce = new byte[NONCE_BYTES];
+        random.nextBytes(nonce);
+        byte[] plaintext = bytes.toByteArray();
+        try {
+            byte[] ciphertext = cipher(Cipher.ENCRYPT_MODE, nonce, credential.username()).doFinal(plaintext);
+            byte[] sealed = new byte[1 + NONCE_BYTES + ciphertext.length];
+            sealed[0] = VERSION;
+            System.arraycopy(nonce, 0, sealed, 1, NONCE_BYTES);
+            System.arraycopy(ciphertext, 0, sealed, 1 + NONCE_BYTES, ciphertext.length);
+            return sealed;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES/GCM/NoPadding is required of every Java runtime", e);
+        } finally {
+            Arrays.fill(plaintext, (byte) 0);
+        }
     }
 
     /**
@@ -77,21 +107,21 @@ final class SealedCredentials {
      * sealed under another key, or belong to another username than {@code username}.
      */
     Optional<StoredCredential> open(String username, byte[] sealed) {
-        if (sealed.length <= MAC_BYTES) {
+        if (sealed.length < 1 + NONCE_BYTES + TAG_BITS / 8 || sealed[0] != VERSION) {
             return Optional.empty();
         }
-        int bodyLength = sealed.length - MAC_BYTES;
-        byte[] expected = mac(sealed, bodyLength);
-        byte[] actual = new byte[MAC_BYTES];
-        System.arraycopy(sealed, bodyLength, actual, 0, MAC_BYTES);
-        if (!MessageDigest.isEqual(expected, actual)) {
-            return Optional.empty();
-        }
-        ByteBuffer in = ByteBuffer.wrap(sealed, 0, bodyLength);
+        byte[] nonce = Arrays.copyOfRange(sealed, 1, 1 + NONCE_BYTES);
+        byte[] plaintext;
         try {
-            if (in.get() != VERSION) {
-                return Optional.empty();
-            }
+            plaintext = cipher(Cipher.DECRYPT_MODE, nonce, username)
+                    .doFinal(sealed, 1 + NONCE_BYTES, sealed.length - 1 - NONCE_BYTES);
+        } catch (AEADBadTagException e) {
+            return Optional.empty(); // edited, another key, or another username's entry
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES/GCM/NoPadding is required of every Java runtime", e);
+        }
+        ByteBuffer in = ByteBuffer.wrap(plaintext);
+        try {
             String name = readString(in);
             Optional<String> id = in.get() != 0 ? Optional.of(readString(in)) : Optional.empty();
             String hash = readString(in);
@@ -110,20 +140,19 @@ final class SealedCredentials {
             }
             return Optional.of(new StoredCredential(name, id, hash, roles, enabled, confirmedAt));
         } catch (BufferUnderflowException | IllegalArgumentException | DateTimeException e) {
-            return Optional.empty(); // a valid MAC over a bad layout: sealed by a different version; unusable
+            return Optional.empty(); // authentic bytes in a layout this version does not read: unusable
+        } finally {
+            Arrays.fill(plaintext, (byte) 0);
         }
     }
 
-    private byte[] mac(byte[] data, int length) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            mac.update(CONTEXT);
-            mac.update(data, 0, length);
-            return mac.doFinal();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is required of every Java runtime", e);
-        }
+    private Cipher cipher(int mode, byte[] nonce, String username) throws GeneralSecurityException {
+        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+        cipher.init(mode, key, new GCMParameterSpec(TAG_BITS, nonce));
+        cipher.updateAAD(CONTEXT);
+        cipher.updateAAD(new byte[] {0});
+        cipher.updateAAD(username.getBytes(StandardCharsets.UTF_8));
+        return cipher;
     }
 
     private static void writeString(DataOutputStream out, String value) throws IOException {

@@ -103,10 +103,10 @@ public final class HealthReport {
         return json;
     }
 
-    /** The spool's own view ({@link Spool.Snapshot#toJson()}, documented in docs/spool.md), not a second copy. */
+    /** The spool's own view ({@link Spool.Snapshot#writeTo}, documented in docs/spool.md), not a second copy. */
     private static void writeSpool(JsonGenerator json, String name, Spool.Snapshot spool) throws IOException {
         json.writeFieldName(name);
-        json.writeRawValue(spool.toJson());
+        spool.writeTo(json);
     }
 
     /** A pool's state without probing it (the spool pool is exercised by its replays). */

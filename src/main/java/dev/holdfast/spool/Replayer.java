@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -16,6 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One daemon thread ({@code holdfast-spool-<name>}) that applies a journal's pending records in order:
  * <ul>
+ *   <li>not authentic (its MAC does not check, or it was sealed under another key): never applied; it moves to
+ *       the dead letters ({@link Journal#reject}) with an ERROR naming its sequence and id;</li>
  *   <li>applied: acknowledged (in batches; a crash before the acknowledgement replays them, and
  *       {@link AppliedWrites} makes that harmless);</li>
  *   <li>{@link DatabaseUnavailableException}: stop, wait {@code firstBackoff}, doubling up to
@@ -108,9 +111,9 @@ public final class Replayer implements AutoCloseable {
         return applied.get();
     }
 
-    /** Why replay is waiting, or null while it is not waiting for the database. */
-    public DatabaseUnavailableException.Reason waitingFor() {
-        return waitingFor;
+    /** Why replay is waiting; empty while it is not waiting for the database. */
+    public Optional<DatabaseUnavailableException.Reason> waitingFor() {
+        return Optional.ofNullable(waitingFor);
     }
 
     public String name() {
@@ -159,6 +162,14 @@ public final class Replayer implements AutoCloseable {
             for (JournalRecord record : batch) {
                 if (isClosed()) {
                     break;
+                }
+                if (!record.isAuthentic()) {
+                    journal.reject(record);
+                    done = record.sequence();
+                    log.error("spool {}: record {} (id {}) failed authentication ({}); never replayed, moved to {}",
+                            name, record.sequence(), record.id(), record.authenticity().description(),
+                            journal.directory().resolve(Journal.DEAD_LETTERS));
+                    continue;
                 }
                 try {
                     apply.apply(record);

@@ -1,8 +1,12 @@
 package dev.holdfast.spool;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.holdfast.db.DatabaseUnavailableException;
 import dev.holdfast.db.GuardedDatabase;
 import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,9 +34,15 @@ public final class Spool implements AutoCloseable {
         this.replayer = replayer;
     }
 
-    /** Opens the journal in {@code directory} (at most {@code maxBytes}) and starts replaying it. */
-    public static Spool open(String name, Path directory, long maxBytes, GuardedDatabase database) throws IOException {
-        return open(name, Journal.open(directory, maxBytes), database, FIRST_BACKOFF, MAX_BACKOFF);
+    /**
+     * Opens the journal in {@code directory} (at most {@code maxBytes}, records sealed under {@code key}) and
+     * starts replaying it.
+     *
+     * @throws dev.holdfast.files.UnsafeDirectoryException when the directory is not the application user's alone
+     */
+    public static Spool open(String name, Path directory, long maxBytes, JournalKey key, GuardedDatabase database)
+            throws IOException {
+        return open(name, Journal.open(directory, maxBytes, key), database, FIRST_BACKOFF, MAX_BACKOFF);
     }
 
     /** Starts replaying an opened journal; the spool owns and closes it. */
@@ -41,6 +51,7 @@ public final class Spool implements AutoCloseable {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(journal, "journal");
         Objects.requireNonNull(database, "database");
+        // The replayer hands over authentic records only; it dead-letters the others itself.
         Replayer replayer = Replayer.start(name, journal, record -> {
             SpooledStatement statement = SpooledStatement.decode(record.payload());
             database.call(connection -> AppliedWrites.applyOnce(connection, record.id(), statement));
@@ -73,6 +84,11 @@ public final class Spool implements AutoCloseable {
         return journal.deadLetterCount();
     }
 
+    /** Dead letters that failed authentication: records edited on disk or sealed under another key. */
+    public long rejectedCount() {
+        return journal.rejectedCount();
+    }
+
     /** Try replaying now, cutting short any back-off. */
     public void replayNow() {
         replayer.replayNow();
@@ -85,7 +101,7 @@ public final class Spool implements AutoCloseable {
     /** What health reports. */
     public Snapshot snapshot() {
         return new Snapshot(journal.depth(), journal.oldestPending(), journal.deadLetterCount(), journal.usedBytes(),
-                journal.maxBytes(), Optional.ofNullable(replayer.waitingFor()), replayer.appliedCount());
+                journal.maxBytes(), replayer.waitingFor(), replayer.appliedCount(), journal.rejectedCount());
     }
 
     /** Stops the replay thread, then closes the journal; pending statements stay for the next start. */
@@ -100,6 +116,8 @@ public final class Spool implements AutoCloseable {
 
     /** A consistent-enough view for health and metrics. */
     public static final class Snapshot {
+        private static final JsonFactory JSON = new JsonFactory();
+
         private final long depth;
         private final Optional<Instant> oldestPending;
         private final long deadLetters;
@@ -107,9 +125,10 @@ public final class Spool implements AutoCloseable {
         private final long maxBytes;
         private final Optional<DatabaseUnavailableException.Reason> waitingFor;
         private final long replayed;
+        private final long rejected;
 
         Snapshot(long depth, Optional<Instant> oldestPending, long deadLetters, long usedBytes, long maxBytes,
-                 Optional<DatabaseUnavailableException.Reason> waitingFor, long replayed) {
+                 Optional<DatabaseUnavailableException.Reason> waitingFor, long replayed, long rejected) {
             this.depth = depth;
             this.oldestPending = oldestPending;
             this.deadLetters = deadLetters;
@@ -117,6 +136,7 @@ public final class Spool implements AutoCloseable {
             this.maxBytes = maxBytes;
             this.waitingFor = waitingFor;
             this.replayed = replayed;
+            this.rejected = rejected;
         }
 
         public long depth() {
@@ -149,15 +169,48 @@ public final class Spool implements AutoCloseable {
             return replayed;
         }
 
-        /** {@code {"depth":..,"oldestPending":..|null,"deadLetters":..,"usedBytes":..,"maxBytes":..,"waitingFor":..|null,"replayed":..}} */
+        /**
+         * Of {@link #deadLetters()}, the records that failed authentication (edited on disk, or sealed under another
+         * key): never replayed. Anything above 0 deserves a look.
+         */
+        public long rejected() {
+            return rejected;
+        }
+
+        /**
+         * Writes {@code {"depth":..,"oldestPending":..|null,"deadLetters":..,"usedBytes":..,"maxBytes":..,
+         * "waitingFor":..|null,"replayed":..,"rejected":..}} to {@code json}.
+         */
+        public void writeTo(JsonGenerator json) throws IOException {
+            json.writeStartObject();
+            json.writeNumberField("depth", depth);
+            if (oldestPending.isPresent()) {
+                json.writeStringField("oldestPending", oldestPending.get().toString());
+            } else {
+                json.writeNullField("oldestPending");
+            }
+            json.writeNumberField("deadLetters", deadLetters);
+            json.writeNumberField("usedBytes", usedBytes);
+            json.writeNumberField("maxBytes", maxBytes);
+            if (waitingFor.isPresent()) {
+                json.writeStringField("waitingFor", waitingFor.get().name());
+            } else {
+                json.writeNullField("waitingFor");
+            }
+            json.writeNumberField("replayed", replayed);
+            json.writeNumberField("rejected", rejected);
+            json.writeEndObject();
+        }
+
+        /** What {@link #writeTo} writes, as a string. */
         public String toJson() {
-            return "{\"depth\":" + depth
-                    + ",\"oldestPending\":" + oldestPending.map(i -> Json.quote(i.toString())).orElse("null")
-                    + ",\"deadLetters\":" + deadLetters
-                    + ",\"usedBytes\":" + usedBytes
-                    + ",\"maxBytes\":" + maxBytes
-                    + ",\"waitingFor\":" + waitingFor.map(r -> Json.quote(r.name())).orElse("null")
-                    + ",\"replayed\":" + replayed + "}";
+            StringWriter text = new StringWriter();
+            try (JsonGenerator json = JSON.createGenerator(text)) {
+                writeTo(json);
+            } catch (IOException e) {
+                throw new UncheckedIOException("writing JSON to memory cannot fail", e);
+            }
+            return text.toString();
         }
 
         @Override

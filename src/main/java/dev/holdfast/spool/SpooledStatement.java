@@ -1,10 +1,13 @@
 package dev.holdfast.spool;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +25,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -37,6 +41,7 @@ import java.util.UUID;
  */
 public final class SpooledStatement {
     private static final byte FORMAT = 1;
+    private static final JsonFactory JSON = new JsonFactory();
     private static final String TYPES = "String, Integer, Long, BigDecimal, Boolean, Double, LocalDate, Instant,"
             + " OffsetDateTime, UUID, byte[] or null";
 
@@ -233,27 +238,45 @@ public final class SpooledStatement {
 
     /** One JSON object: {@code {"sql": ..., "params": [{"type": ..., "value": ...}, ...]}} (for export). */
     public String toJson() {
-        StringBuilder json = new StringBuilder("{\"sql\":").append(Json.quote(sql)).append(",\"params\":[");
-        for (int i = 0; i < parameters.size(); i++) {
-            Object p = parameters.get(i);
+        StringWriter text = new StringWriter();
+        try (JsonGenerator json = JSON.createGenerator(text)) {
+            writeTo(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing JSON to memory cannot fail", e);
+        }
+        return text.toString();
+    }
+
+    /** Writes what {@link #toJson()} returns to {@code json}. */
+    void writeTo(JsonGenerator json) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("sql", sql);
+        json.writeArrayFieldStart("params");
+        for (Object p : parameters) {
             Tag tag = tagOf(p);
-            if (i > 0) {
-                json.append(',');
-            }
-            json.append("{\"type\":\"").append(tag.name().toLowerCase(java.util.Locale.ROOT)).append("\",\"value\":");
+            json.writeStartObject();
+            json.writeStringField("type", tag.name().toLowerCase(Locale.ROOT));
+            json.writeFieldName("value");
             switch (tag) {
-                case NULL: json.append("null"); break;
-                case INTEGER: case LONG: case BOOLEAN: json.append(p); break;
+                case NULL: json.writeNull(); break;
+                case INTEGER: json.writeNumber((Integer) p); break;
+                case LONG: json.writeNumber((Long) p); break;
+                case BOOLEAN: json.writeBoolean((Boolean) p); break;
                 case DOUBLE:
                     double d = (Double) p;
-                    json.append(Double.isFinite(d) ? Double.toString(d) : Json.quote(Double.toString(d)));
+                    if (Double.isFinite(d)) {
+                        json.writeNumber(d);
+                    } else {
+                        json.writeString(Double.toString(d));
+                    }
                     break;
-                case BYTES: json.append(Json.quote(Base64.getEncoder().encodeToString((byte[]) p))); break;
-                default: json.append(Json.quote(p.toString()));
+                case BYTES: json.writeString(Base64.getEncoder().encodeToString((byte[]) p)); break;
+                default: json.writeString(p.toString());
             }
-            json.append('}');
+            json.writeEndObject();
         }
-        return json.append("]}").toString();
+        json.writeEndArray();
+        json.writeEndObject();
     }
 
     private static void writeString(DataOutputStream out, String s) throws IOException {

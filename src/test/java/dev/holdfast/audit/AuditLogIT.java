@@ -11,6 +11,7 @@ import dev.holdfast.spool.Journal;
 import dev.holdfast.spool.Spool;
 import dev.holdfast.testing.FaultProxy;
 import dev.holdfast.testing.TestDatabase;
+import dev.holdfast.testing.TestSecrets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -55,7 +56,7 @@ class AuditLogIT {
         Clock clock = Clock.systemUTC();
         database = GuardedDatabase.open(new PoolSettings("audit", proxy.wrap(url), null, null, 2,
                 Duration.ofMillis(500), Duration.ofSeconds(1)), new Breaker("audit", 3, Duration.ofMillis(200), clock), clock);
-        spool = Spool.open("audit", Journal.open(spoolDirectory, 16L * 1024 * 1024, 256 * 1024, clock), database,
+        spool = Spool.open("audit", Journal.open(spoolDirectory, 16L * 1024 * 1024, 256 * 1024, clock, TestSecrets.journalKey()), database,
                 Duration.ofMillis(50), Duration.ofMillis(400));
         audit = new AuditLog("holdfast_audit", spool);
     }
@@ -141,7 +142,7 @@ class AuditLogIT {
 
     @Test
     void countsEventsTheSpoolCannotTake() throws Exception {
-        try (Spool tiny = Spool.open("tiny", Journal.open(spoolDirectory.resolve("tiny"), 200, 200, Clock.systemUTC()),
+        try (Spool tiny = Spool.open("tiny", Journal.open(spoolDirectory.resolve("tiny"), 300, 300, Clock.systemUTC(), TestSecrets.journalKey()),
                 database, Duration.ofSeconds(30), Duration.ofSeconds(30))) {
             proxy.refuse();
             proxy.killAll();

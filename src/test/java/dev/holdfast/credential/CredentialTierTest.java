@@ -192,10 +192,12 @@ class CredentialTierTest {
         first.close();
         opened.remove(first);
 
-        // an attacker with file access turns alice into a superuser
-        int edited = replaceInFiles(dir, "admin".getBytes(StandardCharsets.UTF_8),
-                "root!".getBytes(StandardCharsets.UTF_8));
-        assertEquals(1, edited, "the role is stored in exactly one file");
+        // the disk store shows neither the hash nor the roles: they are encrypted
+        assertEquals(0, replaceInFiles(dir, HASH.getBytes(StandardCharsets.UTF_8), HASH.getBytes(StandardCharsets.UTF_8)));
+        assertEquals(0, replaceInFiles(dir, "admin".getBytes(StandardCharsets.UTF_8), "admin".getBytes(StandardCharsets.UTF_8)));
+        // an attacker with file access changes one byte inside the encrypted entry
+        int edited = flipInsideSealedEntry(dir, "alice");
+        assertEquals(1, edited, "the entry is stored in exactly one file");
 
         Logger logger = (Logger) LoggerFactory.getLogger(CredentialTier.class);
         ListAppender<ILoggingEvent> events = new ListAppender<>();
@@ -214,6 +216,35 @@ class CredentialTierTest {
         String message = warnings.get(0).getFormattedMessage();
         assertTrue(message.contains("[alice] failed its integrity check"), message);
         assertFalse(message.contains(HASH) || message.contains("$2b$"), message);
+    }
+
+    /**
+     * Finds {@code username}'s sealed entry in the tier's files, wherever Ehcache put it, by trying every window of
+     * its length (the test knows the key), and flips one bit in the middle of it. Returns the files changed.
+     */
+    private int flipInsideSealedEntry(Path root, String username) throws IOException {
+        SealedCredentials seal = new SealedCredentials(KEY);
+        int length = seal.seal(alice()).length;
+        int files = 0;
+        List<Path> all;
+        try (Stream<Path> walk = Files.walk(root)) {
+            all = walk.filter(Files::isRegularFile).collect(Collectors.toList());
+        }
+        for (Path file : all) {
+            byte[] content = Files.readAllBytes(file);
+            boolean changed = false;
+            for (int i = 0; i + length <= content.length; i++) {
+                if (content[i] == 2 && seal.open(username, java.util.Arrays.copyOfRange(content, i, i + length)).isPresent()) {
+                    content[i + length / 2] ^= 0x01;
+                    changed = true;
+                }
+            }
+            if (changed) {
+                Files.write(file, content);
+                files++;
+            }
+        }
+        return files;
     }
 
     private static int replaceInFiles(Path root, byte[] from, byte[] to) throws IOException {
@@ -298,5 +329,26 @@ class CredentialTierTest {
         IllegalArgumentException inUse = assertThrows(IllegalArgumentException.class, () -> disk(KEY));
         assertTrue(inUse.getMessage().startsWith("holdfast: credential tier could not start in ["),
                 inUse.getMessage());
+    }
+
+    @Test
+    void theDiskTierLivesInAnOwnerOnlyDirectoryAndRefusesASymbolicLink() throws IOException {
+        CredentialTier tier = disk(KEY);
+        tier.remember(alice());
+        tier.close();
+        opened.remove(tier);
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir.resolve("tier"))));
+        disk(KEY); // narrows what Ehcache left with the umask at its last close
+        try (Stream<Path> walk = Files.walk(dir.resolve("tier"))) {
+            for (Path path : walk.collect(Collectors.toList())) {
+                String mode = java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+                assertEquals(Files.isDirectory(path) ? "rwx------" : "rw-------", mode, path.toString());
+            }
+        }
+        Path link = Files.createSymbolicLink(dir.resolve("link"), Files.createDirectory(dir.resolve("elsewhere")));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new CredentialTier(TTL, 100, Optional.of(link), KEY, clock));
+        assertEquals("holdfast: [holdfast.cache.dir] = [" + link + "] is a symbolic link", e.getMessage());
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.holdfast.testing.TestSecrets;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -39,7 +40,7 @@ class JournalTest {
     Path dir;
 
     private Journal open() throws IOException {
-        return Journal.open(dir, 1024 * 1024, 64 * 1024, CLOCK);
+        return Journal.open(dir, 1024 * 1024, 64 * 1024, CLOCK, TestSecrets.journalKey());
     }
 
     private static byte[] bytes(String s) {
@@ -65,18 +66,24 @@ class JournalTest {
         }
         byte[] file = Files.readAllBytes(dir.resolve("segment-00000000000000000001.log"));
         ByteBuffer b = ByteBuffer.wrap(file);
-        assertEquals(Journal.HEADER_BYTES + 5, file.length);
+        assertEquals(RecordCodec.HEADER_BYTES + 5, file.length);
         assertEquals(0x48464A52, b.getInt(0));
-        assertEquals(1, b.get(4));
+        assertEquals(2, b.get(4));
         assertEquals(5, b.getInt(5));
         assertEquals(1L, b.getLong(13));
         assertEquals(id, new UUID(b.getLong(21), b.getLong(29)));
         assertEquals(CLOCK.millis(), b.getLong(37));
-        assertEquals("hello", new String(file, 45, 5, StandardCharsets.UTF_8));
+        assertEquals(TestSecrets.journalKey().id(), b.getLong(45));
+        assertEquals("hello", new String(file, 85, 5, StandardCharsets.UTF_8));
         java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
         crc.update(file, 4, 5);
         crc.update(file, 13, file.length - 13);
         assertEquals((int) crc.getValue(), b.getInt(9));
+        javax.crypto.Mac mac = TestSecrets.journalKey().newMac();
+        mac.update(file, 4, 5);
+        mac.update(file, 13, 40);
+        mac.update(file, 85, 5);
+        assertArrayEquals(mac.doFinal(), java.util.Arrays.copyOfRange(file, 53, 85));
     }
 
     @Test
@@ -129,9 +136,9 @@ class JournalTest {
         Path segment = segmentFiles().get(0);
         long goodSize = Files.size(segment);
         // A record cut short mid-payload, as a kill -9 during write leaves it.
-        ByteBuffer torn = Journal.encode(new JournalRecord(4, UUID.randomUUID(), CLOCK.instant(), bytes("torn-record")));
-        byte[] partial = new byte[torn.remaining() - 4];
-        torn.get(partial);
+        byte[] torn = new RecordCodec(TestSecrets.journalKey()).encode(4, UUID.randomUUID(), CLOCK.millis(),
+                bytes("torn-record"));
+        byte[] partial = java.util.Arrays.copyOf(torn, torn.length - 4);
         Files.write(segment, partial, StandardOpenOption.APPEND);
 
         try (Journal journal = open()) {
@@ -165,26 +172,26 @@ class JournalTest {
             journal.append(bytes("third"));
         }
         Path segment = segmentFiles().get(0);
-        long secondPayload = Journal.HEADER_BYTES + 5 + Journal.HEADER_BYTES;
+        long secondPayload = RecordCodec.HEADER_BYTES + 5 + RecordCodec.HEADER_BYTES;
         try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
             ch.write(ByteBuffer.wrap(bytes("X")), secondPayload); // "second" -> "Xecond"
         }
         try (Journal journal = open()) {
             assertEquals(List.of("first"), texts(journal.readPending(10)));
-            assertEquals(Journal.HEADER_BYTES + 5, Files.size(segment));
+            assertEquals(RecordCodec.HEADER_BYTES + 5, Files.size(segment));
         }
     }
 
     @Test
     void refusesAnAppendBeyondMaxBytesWithAClearMessage() throws Exception {
-        int record = Journal.HEADER_BYTES + 10;
-        try (Journal journal = Journal.open(dir, 3L * record, record, CLOCK)) {
+        int record = RecordCodec.HEADER_BYTES + 10;
+        try (Journal journal = Journal.open(dir, 3L * record, record, CLOCK, TestSecrets.journalKey())) {
             for (int i = 0; i < 3; i++) {
                 journal.append(new byte[10]);
             }
             JournalFullException e = assertThrows(JournalFullException.class, () -> journal.append(new byte[10]));
-            assertEquals("journal " + dir + " is full: 165 of 165 bytes hold 3 records not yet accepted by the"
-                    + " database, the oldest appended at 2026-11-26T21:00:00Z", e.getMessage());
+            assertEquals("journal " + dir + " is full: " + 3 * record + " of " + 3 * record + " bytes hold 3 records"
+                    + " not yet accepted by the database, the oldest appended at 2026-11-26T21:00:00Z", e.getMessage());
             assertEquals(3, journal.depth());
             // Acknowledging frees the space again.
             journal.acknowledge(1);
@@ -195,7 +202,7 @@ class JournalTest {
 
     @Test
     void refusesAPayloadLargerThanTheWholeJournal() throws Exception {
-        try (Journal journal = Journal.open(dir, 100, 100, CLOCK)) {
+        try (Journal journal = Journal.open(dir, 100, 100, CLOCK, TestSecrets.journalKey())) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> journal.append(new byte[60]));
             assertTrue(e.getMessage().startsWith("payload of 60 bytes is larger than journal"), e.getMessage());
         }
@@ -244,8 +251,8 @@ class JournalTest {
 
     @Test
     void deletesSegmentsOnceAllTheirRecordsAreAcknowledged() throws Exception {
-        int record = Journal.HEADER_BYTES + 10;
-        try (Journal journal = Journal.open(dir, 100L * record, 2L * record, CLOCK)) {
+        int record = RecordCodec.HEADER_BYTES + 10;
+        try (Journal journal = Journal.open(dir, 100L * record, 2L * record, CLOCK, TestSecrets.journalKey())) {
             for (int i = 0; i < 6; i++) {
                 journal.append(new byte[10]);
             }
@@ -265,8 +272,8 @@ class JournalTest {
 
     @Test
     void readsAcrossSegments() throws Exception {
-        int record = Journal.HEADER_BYTES + 2;
-        try (Journal journal = Journal.open(dir, 100L * record, 3L * record, CLOCK)) {
+        int record = RecordCodec.HEADER_BYTES + 2;
+        try (Journal journal = Journal.open(dir, 100L * record, 3L * record, CLOCK, TestSecrets.journalKey())) {
             List<String> expected = new ArrayList<>();
             for (int i = 10; i < 20; i++) {
                 journal.append(bytes("" + i));
@@ -276,7 +283,7 @@ class JournalTest {
             journal.acknowledge(4);
             assertEquals(expected.subList(4, 10), texts(journal.readPending(100)));
         }
-        try (Journal journal = Journal.open(dir, 100L * record, 3L * record, CLOCK)) {
+        try (Journal journal = Journal.open(dir, 100L * record, 3L * record, CLOCK, TestSecrets.journalKey())) {
             assertEquals(6, journal.depth());
             assertEquals("14", texts(journal.readPending(1)).get(0));
         }
@@ -289,7 +296,7 @@ class JournalTest {
         Set<UUID> ids = ConcurrentHashMap.newKeySet();
         List<Long> returned = Collections.synchronizedList(new ArrayList<>());
         ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try (Journal journal = Journal.open(dir, 10L * 1024 * 1024, 16 * 1024, CLOCK)) {
+        try (Journal journal = Journal.open(dir, 10L * 1024 * 1024, 16 * 1024, CLOCK, TestSecrets.journalKey())) {
             CountDownLatch start = new CountDownLatch(1);
             List<Future<List<Long>>> futures = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
@@ -368,7 +375,7 @@ class JournalTest {
             @Override public Clock withZone(java.time.ZoneId zone) { return this; }
             @Override public Instant instant() { return now[0]; }
         };
-        try (Journal journal = Journal.open(dir, 1024 * 1024, 1024, moving)) {
+        try (Journal journal = Journal.open(dir, 1024 * 1024, 1024, moving, TestSecrets.journalKey())) {
             assertTrue(journal.oldestPending().isEmpty());
             journal.append(bytes("a"));
             now[0] = now[0].plusSeconds(60);
@@ -397,10 +404,10 @@ class JournalTest {
         Path segment = segmentFiles().get(0);
         long size = Files.size(segment);
         try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.wrap(new byte[] {2}), 4);
+            ch.write(ByteBuffer.wrap(new byte[] {3}), 4);
         }
         IOException e = assertThrows(IOException.class, this::open);
-        assertEquals("journal record at offset 0 has version 2; this holdfast reads version 1 (written by a newer"
+        assertEquals("journal record at offset 0 has version 3; this holdfast reads version 2 (written by a newer"
                 + " holdfast?)", e.getMessage());
         assertEquals(size, Files.size(segment));
         // and the failed open released its lock
@@ -426,17 +433,17 @@ class JournalTest {
 
     @Test
     void keepsLaterSegmentsWhenAnEarlierOneIsDamaged() throws Exception {
-        int record = Journal.HEADER_BYTES + 2;
-        try (Journal journal = Journal.open(dir, 100L * record, 2L * record, CLOCK)) {
+        int record = RecordCodec.HEADER_BYTES + 2;
+        try (Journal journal = Journal.open(dir, 100L * record, 2L * record, CLOCK, TestSecrets.journalKey())) {
             for (int i = 10; i < 16; i++) {
                 journal.append(bytes("" + i));
             }
         }
         Path first = segmentFiles().get(0);
         try (FileChannel ch = FileChannel.open(first, StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.wrap(bytes("X")), record + Journal.HEADER_BYTES); // second record of segment 1
+            ch.write(ByteBuffer.wrap(bytes("X")), record + RecordCodec.HEADER_BYTES); // second record of segment 1
         }
-        try (Journal journal = Journal.open(dir, 100L * record, 2L * record, CLOCK)) {
+        try (Journal journal = Journal.open(dir, 100L * record, 2L * record, CLOCK, TestSecrets.journalKey())) {
             assertEquals(List.of("10", "12", "13", "14", "15"), texts(journal.readPending(10)));
             assertEquals(5, journal.depth());
         }
@@ -454,6 +461,49 @@ class JournalTest {
         }
         try (Journal journal = open()) {
             assertEquals(List.of("before", "after"), texts(journal.readPending(10)));
+        }
+    }
+
+    @Test
+    void handsOutRecordsThatFailAuthenticationMarkedAndRejectsThemOnRequest() throws Exception {
+        try (Journal journal = open()) {
+            journal.append(bytes("mine"));
+        }
+        try (Journal journal = Journal.open(dir, 1024 * 1024, 64 * 1024, CLOCK,
+                TestSecrets.journalKey(TestSecrets.hmacSetting()))) {
+            JournalRecord record = journal.readPending(1).get(0);
+            assertEquals(Authenticity.OTHER_KEY, record.authenticity(), "after a key change");
+            assertThrows(IllegalArgumentException.class, () -> journal.reject(journal.append(bytes("ok"))));
+            journal.reject(record);
+            assertEquals(1, journal.depth());
+            assertEquals(1, journal.rejectedCount());
+            assertEquals(List.of("ok"), texts(journal.readPending(10)));
+        }
+        try (Journal journal = open()) {
+            assertEquals(1, journal.rejectedCount(), "counted again at open");
+            assertEquals(Authenticity.OTHER_KEY, journal.readPending(1).get(0).authenticity());
+        }
+    }
+
+    @Test
+    void aJournalWrittenBeforeRecordsWereSealedIsReadAsUnsealed() throws Exception {
+        byte[] payload = bytes("old");
+        java.nio.ByteBuffer v1 = java.nio.ByteBuffer.allocate(RecordCodec.UNSEALED_HEADER_BYTES + payload.length);
+        v1.putInt(RecordCodec.MAGIC).put((byte) 1).putInt(payload.length).putInt(0).putLong(1)
+                .putLong(1).putLong(2).putLong(CLOCK.millis()).put(payload);
+        byte[] record = v1.array();
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(record, 4, 5);
+        crc.update(record, 13, record.length - 13);
+        v1.putInt(9, (int) crc.getValue());
+        Files.write(dir.resolve("segment-00000000000000000001.log"), record);
+        try (Journal journal = open()) {
+            JournalRecord old = journal.readPending(1).get(0);
+            assertEquals(Authenticity.UNSEALED, old.authenticity());
+            assertEquals(2, journal.append(bytes("new")).sequence());
+            journal.reject(old);
+            assertEquals(List.of("new"), texts(journal.readPending(10)));
+            assertEquals(Authenticity.AUTHENTIC, journal.readPending(1).get(0).authenticity());
         }
     }
 }

@@ -2,10 +2,10 @@ package dev.holdfast.spool;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.holdfast.db.DatabaseUnavailableException;
+import dev.holdfast.testing.TestSecrets;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
@@ -50,7 +51,7 @@ class ReplayerTest {
     @Test
     void appliesPendingRecordsInOrderAndAcknowledgesThem() throws Exception {
         List<String> seen = Collections.synchronizedList(new ArrayList<>());
-        try (Journal journal = Journal.open(dir, 1 << 20, 4096, Clock.systemUTC())) {
+        try (Journal journal = Journal.open(dir, 1 << 20, 4096, Clock.systemUTC(), TestSecrets.journalKey())) {
             for (int i = 0; i < 600; i++) {
                 journal.append(("r" + i).getBytes(StandardCharsets.UTF_8));
             }
@@ -72,7 +73,7 @@ class ReplayerTest {
         AtomicBoolean down = new AtomicBoolean(true);
         List<String> seen = Collections.synchronizedList(new ArrayList<>());
         List<String> attempts = Collections.synchronizedList(new ArrayList<>());
-        try (Journal journal = Journal.open(dir, 1 << 20, 4096, Clock.systemUTC())) {
+        try (Journal journal = Journal.open(dir, 1 << 20, 4096, Clock.systemUTC(), TestSecrets.journalKey())) {
             journal.append("a".getBytes(StandardCharsets.UTF_8));
             journal.append("b".getBytes(StandardCharsets.UTF_8));
             try (Replayer replayer = Replayer.start("test", journal, r -> {
@@ -83,14 +84,14 @@ class ReplayerTest {
                 seen.add(text(r));
             }, Duration.ofMillis(20), Duration.ofSeconds(30))) {
                 eventually(() -> attempts.size() >= 2, "a retry");
-                assertEquals(DatabaseUnavailableException.Reason.CONNECTION_FAILED, replayer.waitingFor());
+                assertEquals(Optional.of(DatabaseUnavailableException.Reason.CONNECTION_FAILED), replayer.waitingFor());
                 assertTrue(attempts.stream().allMatch("a"::equals), "never skips ahead: " + attempts);
                 assertEquals(2, journal.depth());
                 down.set(false);
                 replayer.replayNow();
                 eventually(() -> journal.depth() == 0, "drained");
                 assertEquals(List.of("a", "b"), seen);
-                assertNull(replayer.waitingFor());
+                assertTrue(replayer.waitingFor().isEmpty());
             }
         }
     }
@@ -98,14 +99,14 @@ class ReplayerTest {
     @Test
     void backsOffBetweenAttempts() throws Exception {
         List<Long> at = Collections.synchronizedList(new ArrayList<>());
-        try (Journal journal = Journal.open(dir, 1 << 20, 4096, Clock.systemUTC())) {
+        try (Journal journal = Journal.open(dir, 1 << 20, 4096, Clock.systemUTC(), TestSecrets.journalKey())) {
             journal.append(new byte[1]);
             try (Replayer replayer = Replayer.start("test", journal, r -> {
                 at.add(System.nanoTime());
                 throw new DatabaseUnavailableException(DatabaseUnavailableException.Reason.TIMEOUT);
             }, Duration.ofMillis(50), Duration.ofMillis(200))) {
                 eventually(() -> at.size() >= 4, "four attempts");
-                assertEquals(DatabaseUnavailableException.Reason.TIMEOUT, replayer.waitingFor());
+                assertEquals(Optional.of(DatabaseUnavailableException.Reason.TIMEOUT), replayer.waitingFor());
             }
             // 50, 100, 200 ms apart (at least): doubling, bounded.
             assertTrue(at.get(1) - at.get(0) >= Duration.ofMillis(45).toNanos());
@@ -117,7 +118,7 @@ class ReplayerTest {
     @Test
     void deadLettersARefusedRecordAndGoesOn() throws Exception {
         List<String> seen = Collections.synchronizedList(new ArrayList<>());
-        try (Journal journal = Journal.open(dir, 1 << 20, 4096, Clock.systemUTC())) {
+        try (Journal journal = Journal.open(dir, 1 << 20, 4096, Clock.systemUTC(), TestSecrets.journalKey())) {
             for (String s : new String[] {"a", "poison", "c"}) {
                 journal.append(s.getBytes(StandardCharsets.UTF_8));
             }
@@ -140,7 +141,7 @@ class ReplayerTest {
     @Test
     void wakesForARecordAppendedWhileIdle() throws Exception {
         List<String> seen = Collections.synchronizedList(new ArrayList<>());
-        try (Journal journal = Journal.open(dir, 1 << 20, 4096, Clock.systemUTC());
+        try (Journal journal = Journal.open(dir, 1 << 20, 4096, Clock.systemUTC(), TestSecrets.journalKey());
              Replayer replayer = Replayer.start("test", journal, r -> seen.add(text(r)),
                      Duration.ofMillis(10), Duration.ofSeconds(60))) {
             Thread.sleep(50); // let it go idle (a 60 s wait)
@@ -153,17 +154,50 @@ class ReplayerTest {
 
     @Test
     void closeEndsItsThread() throws Exception {
-        try (Journal journal = Journal.open(dir, 1 << 20, 4096, Clock.systemUTC())) {
+        try (Journal journal = Journal.open(dir, 1 << 20, 4096, Clock.systemUTC(), TestSecrets.journalKey())) {
             journal.append(new byte[1]);
             Replayer replayer = Replayer.start("closing", journal, r -> {
                 throw new DatabaseUnavailableException(DatabaseUnavailableException.Reason.BREAKER_OPEN);
             }, Duration.ofSeconds(30), Duration.ofSeconds(30));
-            eventually(() -> replayer.waitingFor() != null, "backing off");
+            eventually(() -> replayer.waitingFor().isPresent(), "backing off");
             Thread thread = threadNamed("holdfast-spool-closing");
             assertTrue(thread != null && thread.isDaemon());
             replayer.close();
             assertFalse(thread.isAlive());
             assertEquals(1, journal.depth());
+        }
+    }
+
+    @Test
+    void neverAppliesARecordThatFailsAuthenticationAndDeadLettersIt() throws Exception {
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        try (Journal journal = Journal.open(dir, 1 << 20, 4096, Clock.systemUTC(), TestSecrets.journalKey())) {
+            for (String s : new String[] {"a", "bbbbbb", "c"}) {
+                journal.append(s.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        // rewrite "bbbbbb" to "forged" (same length), fixing the CRC but not the MAC
+        Path segment = dir.resolve("segment-00000000000000000001.log");
+        byte[] bytes = Files.readAllBytes(segment);
+        int second = RecordCodec.HEADER_BYTES + 1;
+        System.arraycopy("forged".getBytes(StandardCharsets.UTF_8), 0, bytes, second + RecordCodec.HEADER_BYTES, 6);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(bytes, second + 4, 5);
+        crc.update(bytes, second + 13, RecordCodec.HEADER_BYTES - 13 + 6);
+        java.nio.ByteBuffer.wrap(bytes).putInt(second + 9, (int) crc.getValue());
+        Files.write(segment, bytes);
+        try (Journal journal = Journal.open(dir, 1 << 20, 4096, Clock.systemUTC(), TestSecrets.journalKey())) {
+            assertEquals(3, journal.depth(), "the forged record frames correctly");
+            try (Replayer replayer = Replayer.start("test", journal, r -> seen.add(text(r)),
+                    Duration.ofMillis(10), Duration.ofMillis(50))) {
+                eventually(() -> journal.depth() == 0, "drained");
+                assertEquals(2, replayer.appliedCount());
+            }
+            assertEquals(List.of("a", "c"), seen);
+            assertEquals(1, journal.deadLetterCount());
+            assertEquals(1, journal.rejectedCount());
+            String line = Files.readString(dir.resolve("dead-letters.jsonl"));
+            assertTrue(line.contains("\"cause\":\"authentication\""), line);
         }
     }
 }

@@ -3,13 +3,18 @@ package dev.holdfast.spool;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.holdfast.testing.TestSecrets;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,13 +28,26 @@ class SpoolCommandTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-    private int run(String... args) {
+    /** The command with the spool key file after the directory, as an operator runs it. */
+    private int run(String... args) throws IOException {
+        Path keyFile = dir.resolveSibling(dir.getFileName() + ".key");
+        if (!Files.exists(keyFile)) {
+            Files.writeString(keyFile, TestSecrets.journalSecretSetting() + "\n");
+        }
+        List<String> withKey = new ArrayList<>(List.of(args));
+        if (withKey.size() >= 2) {
+            withKey.addAll(2, List.of("--key-file", keyFile.toString()));
+        }
+        return runExactly(withKey.toArray(new String[0]));
+    }
+
+    private int runExactly(String... args) {
         return new SpoolCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
     }
 
     private void spoolOne() throws Exception {
-        try (Journal journal = Journal.open(dir, 1 << 20, 1 << 16, CLOCK)) {
+        try (Journal journal = Journal.open(dir, 1 << 20, 1 << 16, CLOCK, TestSecrets.journalKey())) {
             journal.append(ID, SpooledStatement.of("INSERT INTO notes (key, body) VALUES (?, ?)", "k", "secret body").encode());
         }
     }
@@ -55,7 +73,7 @@ class SpoolCommandTest {
     @Test
     void refusesAJournalTheApplicationHoldsOpen() throws Exception {
         spoolOne();
-        try (Journal open = Journal.open(dir, 1 << 20, 1 << 16, CLOCK)) {
+        try (Journal open = Journal.open(dir, 1 << 20, 1 << 16, CLOCK, TestSecrets.journalKey())) {
             assertEquals(1, run("list", dir.toString()));
             assertEquals("holdfast: journal " + dir + " is already open (in this or another process)\n",
                     err.toString(StandardCharsets.UTF_8));
@@ -74,5 +92,22 @@ class SpoolCommandTest {
         assertEquals(1, run("list", dir.resolve("missing").toString()));
         assertEquals("holdfast: spool directory " + dir.resolve("missing") + " does not exist\n",
                 err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void marksRecordsThatFailAuthenticationAndNeedsTheKey() throws Exception {
+        try (Journal journal = Journal.open(dir, 1 << 20, 1 << 16, CLOCK,
+                TestSecrets.journalKey(TestSecrets.hmacSetting()))) {
+            journal.append(ID, SpooledStatement.of("DELETE FROM users").encode());
+        }
+        assertEquals(0, run("list", dir.toString()));
+        assertEquals("1  " + ID + "  2026-11-26T21:00:00Z  NOT AUTHENTIC (sealed under another key)  0 params  DELETE FROM users\n"
+                + "1 pending, 0 dead letters\n", out.toString(StandardCharsets.UTF_8));
+        out.reset();
+        assertEquals(0, run("export", dir.toString()));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("\"notAuthentic\":\"sealed under another key\""),
+                out.toString(StandardCharsets.UTF_8));
+        assertEquals(1, runExactly("list", dir.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("usage: SpoolCommand list"), "no key, no look");
     }
 }

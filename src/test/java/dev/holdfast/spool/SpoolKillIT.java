@@ -7,6 +7,7 @@ import dev.holdfast.db.Breaker;
 import dev.holdfast.db.GuardedDatabase;
 import dev.holdfast.db.PoolSettings;
 import dev.holdfast.testing.TestDatabase;
+import dev.holdfast.testing.TestSecrets;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -40,8 +41,10 @@ class SpoolKillIT {
         TestDatabase.shared().execute(url, "CREATE TABLE killed (seq bigserial PRIMARY KEY, n integer NOT NULL)");
 
         Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
-        Process child = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                AppendingChild.class.getName(), dir.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        ProcessBuilder builder = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                AppendingChild.class.getName(), dir.toString()).redirectError(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().put(AppendingChild.SECRET_VARIABLE, TestSecrets.journalSecretSetting());
+        Process child = builder.start();
         AtomicInteger lastConfirmed = new AtomicInteger(-1);
         Thread reader = new Thread(() -> {
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(),
@@ -70,7 +73,7 @@ class SpoolKillIT {
         Clock clock = Clock.systemUTC();
         try (GuardedDatabase database = GuardedDatabase.open(new PoolSettings("killed", url, null, null, 2,
                 Duration.ofMillis(500), Duration.ofSeconds(2)), Breaker.withDefaults("killed", clock), clock)) {
-            Journal journal = Journal.open(dir, 64L * 1024 * 1024, 64 * 1024, clock);
+            Journal journal = Journal.open(dir, 64L * 1024 * 1024, 64 * 1024, clock, TestSecrets.journalKey());
             long pending = journal.depth();
             assertTrue(pending >= confirmed + 1, "pending " + pending + " < confirmed " + (confirmed + 1));
             try (Spool spool = Spool.open("killed", journal, database, Duration.ofMillis(50), Duration.ofMillis(500))) {

@@ -12,6 +12,7 @@ import dev.holdfast.spool.Journal;
 import dev.holdfast.spool.Spool;
 import dev.holdfast.testing.FaultProxy;
 import dev.holdfast.testing.TestDatabase;
+import dev.holdfast.testing.TestSecrets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -69,7 +70,7 @@ class JournaledWritesIT {
         Clock clock = Clock.systemUTC();
         database = GuardedDatabase.open(new PoolSettings("writes", proxy.wrap(url), null, null, 4, MAX_WAIT,
                 QUERY_TIMEOUT), new Breaker("writes", 3, Duration.ofMillis(200), clock), clock);
-        spool = Spool.open("writes", Journal.open(spoolDirectory, 64L * 1024 * 1024, 1024 * 1024, clock), database,
+        spool = Spool.open("writes", Journal.open(spoolDirectory, 64L * 1024 * 1024, 1024 * 1024, clock, TestSecrets.journalKey()), database,
                 Duration.ofMillis(50), Duration.ofMillis(400));
         writes = new JournaledWrites(database, spool);
     }
