@@ -33,6 +33,7 @@ public final class LoginService {
     private final Tier cacheTier;
     private final Duration unavailableRetryAfter;
     private final Clock clock;
+    private final PasswordUpgrades upgrades;
 
     /**
      * @param databaseTier          what a database-verified login is called: {@link Tier#DATABASE}, or
@@ -43,6 +44,18 @@ public final class LoginService {
      */
     public LoginService(SqlCredentialStore database, CredentialTier cache, PasswordVerifier passwords, Throttle throttle,
                         AuditLog audit, Tier databaseTier, Tier cacheTier, Duration unavailableRetryAfter, Clock clock) {
+        this(database, cache, passwords, throttle, audit, databaseTier, cacheTier, unavailableRetryAfter, clock,
+                PasswordUpgrades.off(passwords));
+    }
+
+    /**
+     * As above, and a password the database verifies against a hash below the policy is rehashed in the
+     * background through {@code upgrades}.
+     */
+    public LoginService(SqlCredentialStore database, CredentialTier cache, PasswordVerifier passwords, Throttle throttle,
+                        AuditLog audit, Tier databaseTier, Tier cacheTier, Duration unavailableRetryAfter, Clock clock,
+                        PasswordUpgrades upgrades) {
+        this.upgrades = Objects.requireNonNull(upgrades, "upgrades");
         this.database = Objects.requireNonNull(database, "database");
         this.cache = Objects.requireNonNull(cache, "cache");
         this.passwords = Objects.requireNonNull(passwords, "passwords");
@@ -91,6 +104,7 @@ public final class LoginService {
             return LoginOutcome.invalidCredentials();
         }
         cache.remember(credential);
+        upgrades.offer(credential, password);
         throttle.recordSuccess(username, client);
         return LoginOutcome.success(credential, databaseTier);
     }
@@ -98,6 +112,8 @@ public final class LoginService {
     private LoginOutcome fromCache(String username, char[] password) {
         Optional<StoredCredential> cached = cache.find(username);
         if (cached.isEmpty()) {
+            // The same hash work as a cached user's check: how long a 503 takes must not tell who is in the tier.
+            passwords.burnEquivalentWork(password);
             return LoginOutcome.unavailable(unavailableRetryAfter);
         }
         // Failures here are not counted: the database cannot confirm them, and counting would lock
