@@ -55,7 +55,6 @@ public final class LoginService {
     public LoginService(SqlCredentialStore database, CredentialTier cache, PasswordVerifier passwords, Throttle throttle,
                         AuditLog audit, Tier databaseTier, Tier cacheTier, Duration unavailableRetryAfter, Clock clock,
                         PasswordUpgrades upgrades) {
-        this.upgrades = Objects.requireNonNull(upgrades, "upgrades");
         this.database = Objects.requireNonNull(database, "database");
         this.cache = Objects.requireNonNull(cache, "cache");
         this.passwords = Objects.requireNonNull(passwords, "passwords");
@@ -65,6 +64,7 @@ public final class LoginService {
         this.cacheTier = Objects.requireNonNull(cacheTier, "cacheTier");
         this.unavailableRetryAfter = Objects.requireNonNull(unavailableRetryAfter, "unavailableRetryAfter");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.upgrades = Objects.requireNonNull(upgrades, "upgrades");
     }
 
     /** Checks {@code password} for {@code username}; the caller wipes {@code password} afterwards. */
