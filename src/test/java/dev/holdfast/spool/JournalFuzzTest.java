@@ -31,8 +31,10 @@ class JournalFuzzTest {
     private static Path baseDirectory() {
         try {
             Path shm = Paths.get("/dev/shm");
-            return Files.createTempDirectory(Files.isDirectory(shm) && Files.isWritable(shm) ? shm
+            Path base = Files.createTempDirectory(Files.isDirectory(shm) && Files.isWritable(shm) ? shm
                     : Paths.get(System.getProperty("java.io.tmpdir")), "holdfast-journal-fuzz");
+            base.toFile().deleteOnExit(); // empty by then: each input's directory is deleted after it
+            return base;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
