@@ -52,6 +52,8 @@ class LoginLoadIT {
         proxy = FaultProxy.inFrontOf(database);
         jetty = LoginHarness.builder(proxy.wrap(url), "holdfast-load")
                 .contextParameter("holdfast.db.maxTotal", "10")
+                // the users are hashed at cost 4: so is the work an unknown user costs (one cost model)
+                .contextParameter("holdfast.password.bcryptCost", "4")
                 .contextParameter("holdfast.db.maxWait", "PT0.2S")
                 .contextParameter("holdfast.db.queryTimeout", "PT1S")
                 .contextParameter("holdfast.breaker.failures", "3")

@@ -62,6 +62,17 @@ final class Parsers {
         };
     }
 
+    /** SQL with exactly {@code count} {@code ?} parameters, bound as {@code meaning} says. */
+    static Parser<String> sqlWithParameters(int count, String meaning) {
+        return raw -> {
+            long parameters = raw.chars().filter(c -> c == '?').count();
+            if (parameters != count) {
+                throw new InvalidValueException("has " + parameters + " ?; it needs exactly " + count + ": " + meaning);
+            }
+            return raw;
+        };
+    }
+
     static Parser<Duration> duration(Duration min, Duration max) {
         return raw -> {
             Duration value;

@@ -97,6 +97,16 @@ public final class Settings {
     public static final Setting<Integer> LOGIN_MAX_CLIENT_FAILURES = shared("login.maxClientFailures", "50", Parsers.integer(1, 100_000));
     public static final Setting<Duration> LOGIN_LOCKOUT = shared("login.lockout", "PT5M", Parsers.duration(SECOND, Duration.ofDays(1)));
 
+    // --- passwords: the policy for new hashes, the work of an unknown user, and upgrades on login
+    public static final Setting<Integer> PASSWORD_BCRYPT_COST = shared("password.bcryptCost", "12", Parsers.integer(4, 14));
+    public static final Setting<Integer> PASSWORD_PBKDF2_ITERATIONS = shared("password.pbkdf2Iterations", "600000",
+            Parsers.integer(1, 3_000_000));
+    public static final Setting<Integer> PASSWORD_ARGON2_MEMORY = shared("password.argon2Memory", "19456", Parsers.integer(8, 65_536));
+    public static final Setting<Integer> PASSWORD_ARGON2_PASSES = shared("password.argon2Passes", "2", Parsers.integer(1, 10));
+    public static final Setting<Boolean> PASSWORD_LEGACY_FORMATS = shared("password.legacyFormats", "false", Parsers.strictBoolean());
+    public static final Setting<String> SQL_UPDATE_HASH = shared("sql.updateHash", null, Parsers.sqlWithParameters(3,
+            "the new hash, the username, the old hash"));
+
     // --- browser flow
     public static final Setting<String> LOGIN_PAGE = new Setting<>("login.page", "/login.jsp", "/login.jsp",
             Parsers.appPath(), false, Setting.Scope.SHARED_OR_INSTANCE);
@@ -138,6 +148,8 @@ public final class Settings {
                 EMERGENCY_ALLOW, EMERGENCY_TTL,
                 CACHE_TTL, CACHE_MAX_ENTRIES, CACHE_DIR,
                 LOGIN_MAX_FAILURES, LOGIN_MAX_CLIENT_FAILURES, LOGIN_LOCKOUT,
+                PASSWORD_BCRYPT_COST, PASSWORD_PBKDF2_ITERATIONS, PASSWORD_ARGON2_MEMORY, PASSWORD_ARGON2_PASSES,
+                PASSWORD_LEGACY_FORMATS, SQL_UPDATE_HASH,
                 LOGIN_PAGE, LOGIN_LANDING, COOKIE_NAME, COOKIE_PATH, COOKIE_SECURE,
                 HEALTH_ALLOW, PROXY_TRUSTED, AUDIT_TABLE, AUDIT_SPOOL, WRITES_SPOOL, SPOOL_MAX_MEGABYTES, SPOOL_KEY,
                 FILTER_EXCLUDE, FILTER_REQUIRE_ROLES, FILTER_ON_FAILURE, FILTER_NO_STORE, FILTER_CONTENT_SECURITY_POLICY);

@@ -7,6 +7,7 @@ import dev.holdfast.config.Setting;
 import dev.holdfast.config.Settings;
 import dev.holdfast.credential.CredentialTier;
 import dev.holdfast.credential.SqlCredentialStore;
+import dev.holdfast.credential.SqlHashUpdate;
 import dev.holdfast.db.Breaker;
 import dev.holdfast.db.GuardedDatabase;
 import dev.holdfast.db.PoolSettings;
@@ -14,8 +15,10 @@ import dev.holdfast.db.Pools;
 import dev.holdfast.files.PrivateDirectory;
 import dev.holdfast.files.UnsafeDirectoryException;
 import dev.holdfast.login.LoginService;
+import dev.holdfast.login.PasswordUpgrades;
 import dev.holdfast.login.Throttle;
 import dev.holdfast.login.Tier;
+import dev.holdfast.password.HashPolicy;
 import dev.holdfast.password.PasswordVerifier;
 import dev.holdfast.spool.JournalKey;
 import dev.holdfast.spool.Spool;
@@ -57,6 +60,7 @@ public final class HoldfastContext implements AutoCloseable {
     private static final String SPOOL_POOL = "spool";
     /** Replays run on one thread per spool (audit, writes): one connection each is all they use. */
     private static final int SPOOL_POOL_SIZE = 2;
+    private static final int OWASP_MIN_BCRYPT_COST = 10;
 
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
     private final Settings settings;
@@ -108,7 +112,17 @@ public final class HoldfastContext implements AutoCloseable {
             writes = new JournaledWrites(mainDatabase, writesSpool);
             AuditLog audit = new AuditLog(settings.get(Settings.AUDIT_TABLE), auditSpool);
 
-            PasswordVerifier passwords = new PasswordVerifier();
+            PasswordVerifier passwords = new PasswordVerifier(new HashPolicy(settings.get(Settings.PASSWORD_BCRYPT_COST),
+                    settings.get(Settings.PASSWORD_PBKDF2_ITERATIONS), settings.get(Settings.PASSWORD_ARGON2_MEMORY),
+                    settings.get(Settings.PASSWORD_ARGON2_PASSES), settings.get(Settings.PASSWORD_LEGACY_FORMATS)));
+            if (passwords.policy().bcryptCost() < OWASP_MIN_BCRYPT_COST) {
+                log.warn("holdfast: [holdfast.password.bcryptCost] = [{}] is under OWASP's minimum of {}: new and"
+                        + " upgraded hashes are cheap to crack", passwords.policy().bcryptCost(), OWASP_MIN_BCRYPT_COST);
+            }
+            // Only the main database upgrades hashes: the break-glass pool may point at a read-only replica.
+            PasswordUpgrades upgrades = settings.find(Settings.SQL_UPDATE_HASH)
+                    .map(update -> track(PasswordUpgrades.through(new SqlHashUpdate(mainDatabase, update), passwords)))
+                    .orElseGet(() -> PasswordUpgrades.off(passwords));
             Throttle throttle = new Throttle(settings.get(Settings.LOGIN_MAX_FAILURES), settings.get(Settings.LOGIN_MAX_CLIENT_FAILURES),
                     settings.get(Settings.LOGIN_LOCKOUT), clock);
             Duration retryAfter = settings.get(Settings.BREAKER_OPEN_FOR);
@@ -116,7 +130,7 @@ public final class HoldfastContext implements AutoCloseable {
             String loginPage = settings.get(Settings.LOGIN_PAGE);
             String landing = settings.get(Settings.LOGIN_LANDING);
             LoginService main = new LoginService(new SqlCredentialStore(mainDatabase, sql, credentialTier::canAnswer, clock), credentialTier, passwords, throttle,
-                    audit, Tier.DATABASE, Tier.CACHE, retryAfter, clock);
+                    audit, Tier.DATABASE, Tier.CACHE, retryAfter, clock, upgrades);
             login = new LoginEndpoint(main, issuer, ttl, cookies, loginPage, landing, proxies);
             emergencyLogin = emergencyDatabase.map(database -> new LoginEndpoint(
                     new LoginService(new SqlCredentialStore(database, sql, credentialTier::canAnswer, clock), credentialTier, passwords, throttle, audit,

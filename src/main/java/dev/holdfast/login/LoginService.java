@@ -36,6 +36,7 @@ public final class LoginService {
     private final Clock clock;
     /** Whether the last credential query the database refused has not been followed by one it answered. */
     private volatile boolean queryFailing;
+    private final PasswordUpgrades upgrades;
 
     /**
      * @param databaseTier          what a database-verified login is called: {@link Tier#DATABASE}, or
@@ -46,6 +47,17 @@ public final class LoginService {
      */
     public LoginService(SqlCredentialStore database, CredentialTier cache, PasswordVerifier passwords, Throttle throttle,
                         AuditLog audit, Tier databaseTier, Tier cacheTier, Duration unavailableRetryAfter, Clock clock) {
+        this(database, cache, passwords, throttle, audit, databaseTier, cacheTier, unavailableRetryAfter, clock,
+                PasswordUpgrades.off(passwords));
+    }
+
+    /**
+     * As above, and a password the database verifies against a hash below the policy is rehashed in the
+     * background through {@code upgrades}.
+     */
+    public LoginService(SqlCredentialStore database, CredentialTier cache, PasswordVerifier passwords, Throttle throttle,
+                        AuditLog audit, Tier databaseTier, Tier cacheTier, Duration unavailableRetryAfter, Clock clock,
+                        PasswordUpgrades upgrades) {
         this.database = Objects.requireNonNull(database, "database");
         this.cache = Objects.requireNonNull(cache, "cache");
         this.passwords = Objects.requireNonNull(passwords, "passwords");
@@ -55,6 +67,7 @@ public final class LoginService {
         this.cacheTier = Objects.requireNonNull(cacheTier, "cacheTier");
         this.unavailableRetryAfter = Objects.requireNonNull(unavailableRetryAfter, "unavailableRetryAfter");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.upgrades = Objects.requireNonNull(upgrades, "upgrades");
     }
 
     /** Checks {@code password} for {@code username}; the caller wipes {@code password} afterwards. */
@@ -106,6 +119,7 @@ public final class LoginService {
             return LoginOutcome.invalidCredentials();
         }
         cache.remember(credential);
+        upgrades.offer(credential, password);
         attempt.succeeded();
         return LoginOutcome.success(credential, databaseTier);
     }
@@ -113,6 +127,8 @@ public final class LoginService {
     private LoginOutcome fromCache(String username, char[] password, Throttle.Attempt attempt) {
         Optional<StoredCredential> cached = cache.find(username);
         if (cached.isEmpty()) {
+            // The same hash work as a cached user's check: how long a 503 takes must not tell who is in the tier.
+            passwords.burnEquivalentWork(password);
             return LoginOutcome.unavailable(unavailableRetryAfter);
         }
         // Failures here count only towards the tier's own limit: the database cannot confirm them, and

@@ -113,6 +113,13 @@ final class Argon2Hash implements HashFamily {
         return Verdict.of(MessageDigest.isEqual(computed, tag));
     }
 
+    @Override
+    public boolean belowPolicy(String storedHash, HashPolicy policy) {
+        Matcher m = FORMAT.matcher(storedHash);
+        return m.matches() && (Long.parseLong(m.group(3)) < policy.argon2MemoryKib()
+                || Long.parseLong(m.group(4)) < policy.argon2Passes());
+    }
+
     private boolean admit(String parameterSet, long memoryKib) {
         if (admittedParameterSets.contains(parameterSet)) {
             return true;

@@ -66,6 +66,12 @@ final class BcryptHash implements HashFamily {
                 checksum(computed), m.group(2).getBytes(StandardCharsets.US_ASCII)));
     }
 
+    @Override
+    public boolean belowPolicy(String storedHash, HashPolicy policy) {
+        Matcher m = FORMAT.matcher(storedHash);
+        return m.matches() && Integer.parseInt(m.group(1)) < policy.bcryptCost();
+    }
+
     /** A new {@code $2b$} hash with a fresh random salt. */
     String hash(byte[] passwordUtf8, int cost) {
         if (cost < MIN_COST || cost > MAX_COST) {

@@ -41,4 +41,10 @@ final class DjangoPbkdf2Hash implements HashFamily {
         return Pbkdf2Hash.derivedMatches("PBKDF2WithHmacSHA256", Pbkdf2Hash.MAX_ITERATIONS_SHA256, password,
                 m.group(2).getBytes(StandardCharsets.UTF_8), Long.parseLong(m.group(1)), hash.get());
     }
+
+    @Override
+    public boolean belowPolicy(String storedHash, HashPolicy policy) {
+        Matcher m = FORMAT.matcher(storedHash);
+        return m.matches() && Long.parseLong(m.group(1)) < policy.pbkdf2Iterations();
+    }
 }

@@ -20,4 +20,19 @@ interface HashFamily {
      * @param passwordUtf8 the same password as UTF-8 bytes (what bcrypt and Argon2 hash)
      */
     Verdict verify(char[] password, byte[] passwordUtf8, String storedHash);
+
+    /**
+     * True when {@code storedHash}, which this family claims and which just {@linkplain Verdict#MATCH matched},
+     * is weaker than {@code policy} asks of new hashes, so that it should be rehashed. False for a hash it
+     * cannot parse.
+     */
+    boolean belowPolicy(String storedHash, HashPolicy policy);
+
+    /**
+     * True for a format far cheaper to verify than the default one (a plain digest): {@link PasswordVerifier}
+     * adds the default-format work after verifying it, so that its users do not answer faster than others.
+     */
+    default boolean fast() {
+        return false;
+    }
 }

@@ -24,7 +24,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Stored hashes read, each declared by one class: bcrypt {@code $2a$ $2b$ $2y$}
  * ({@link BcryptHash}), Argon2 PHC {@code $argon2id$ $argon2i$ $argon2d$} ({@link Argon2Hash}), PBKDF2
  * {@code $pbkdf2-sha256$ $pbkdf2-sha512$} in the PHC spelling and passlib's ({@link Pbkdf2Hash}), and
- * Django's {@code pbkdf2_sha256$} ({@link DjangoPbkdf2Hash}). Anything else (null, empty, plain text, md5,
+ * Django's {@code pbkdf2_sha256$} ({@link DjangoPbkdf2Hash}); and, only when the {@link HashPolicy} turns
+ * legacy formats on, LDAP's {@code {SHA}}/{@code {SSHA}} family ({@link LdapDigestHash}) and Tomcat's
+ * {@code salt$iterations$hash} ({@link TomcatDigestHash}), each followed by the default-format work so that
+ * their users answer no faster than others. Anything else (null, empty, plain text, md5,
  * {@code $2x$}, malformed fields, work factors over the bounds each class documents) never matches and
  * never throws. A password that is not valid UTF-16 (a lone surrogate) never matches either: every family
  * hashes UTF-8 and there is no honest encoding of it. A stored hash that cannot be verified still costs one
@@ -33,7 +36,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Logging: the first hash of a kind that never matches (no format, malformed, over a bound) is a WARN
  * naming the family and the reason, never the hash; repeats are DEBUG.
  *
- * <p>New hashes are bcrypt {@code $2b$} cost {@value #DEFAULT_BCRYPT_COST}. Measured here (2 cores, one
+ * <p>New hashes are bcrypt {@code $2b$} at the policy's cost ({@code password.bcryptCost}, by default
+ * {@value #DEFAULT_BCRYPT_COST}); the work an unknown user costs is one verify at that same cost, so stored
+ * hashes at the policy's cost and unknown users take the same time. Measured here (2 cores, one
  * verify, JDK 17, other builds running): bcrypt cost 12 took 260-390 ms, Argon2id with OWASP's
  * m=19 MiB,t=2,p=1 took 40-260 ms. Argon2id would cost less CPU, but password4j's pure-Java Argon2
  * allocates 19 MiB per verify (ten concurrent logins churn 190 MiB) and keeps m KiB plus a thread pool per
@@ -43,25 +48,38 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class PasswordVerifier {
 
-    static final int DEFAULT_BCRYPT_COST = 12;
+    static final int DEFAULT_BCRYPT_COST = HashPolicy.DEFAULT_BCRYPT_COST;
 
     private static final Logger log = LoggerFactory.getLogger(PasswordVerifier.class);
 
     private final BcryptHash bcrypt = new BcryptHash();
-    private final List<HashFamily> families =
-            List.of(bcrypt, new Argon2Hash(), new Pbkdf2Hash(), new DjangoPbkdf2Hash());
+    private final List<HashFamily> families;
+    private final HashPolicy policy;
     private final int bcryptCost;
     /** A default-format hash of a random password, for {@link #burnEquivalentWork}. */
     private final String dummyHash;
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     public PasswordVerifier() {
-        this(DEFAULT_BCRYPT_COST);
+        this(HashPolicy.DEFAULT);
     }
 
     /** With another bcrypt cost for new hashes and the burn; tests use 4 to stay quick. */
     PasswordVerifier(int bcryptCost) {
-        this.bcryptCost = bcryptCost;
+        this(HashPolicy.DEFAULT.withBcryptCost(bcryptCost));
+    }
+
+    /**
+     * New hashes and the work of an unknown user at {@code policy}'s bcrypt cost; legacy formats read only when
+     * the policy says so.
+     */
+    public PasswordVerifier(HashPolicy policy) {
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.bcryptCost = policy.bcryptCost();
+        this.families = policy.legacyFormats()
+                ? List.of(bcrypt, new Argon2Hash(), new Pbkdf2Hash(), new DjangoPbkdf2Hash(), new LdapDigestHash(),
+                        new TomcatDigestHash())
+                : List.of(bcrypt, new Argon2Hash(), new Pbkdf2Hash(), new DjangoPbkdf2Hash());
         byte[] random = new byte[24];
         new SecureRandom().nextBytes(random);
         this.dummyHash = bcrypt.hash(random, bcryptCost);
@@ -90,8 +108,30 @@ public final class PasswordVerifier {
         if (verdict.kind() == Verdict.Kind.MALFORMED || verdict.kind() == Verdict.Kind.OVER_BOUND) {
             report(family.get().name(), verdict);
             burnEquivalentWork(password);
+        } else if (family.get().fast()) {
+            burnEquivalentWork(password); // a plain digest must not answer faster than everyone else
         }
         return verdict.kind() == Verdict.Kind.MATCH;
+    }
+
+    /**
+     * True when {@code storedHash}, which {@link #matches} just accepted, is weaker than this verifier's
+     * {@link HashPolicy}: bcrypt under its cost, PBKDF2 under its iterations, Argon2 under its memory or passes,
+     * or a legacy format. Such a hash is worth replacing by {@link #hash}. False for a hash no family reads.
+     */
+    public boolean needsRehash(String storedHash) {
+        Objects.requireNonNull(storedHash, "storedHash");
+        return familyOf(storedHash).map(f -> f.belowPolicy(storedHash, policy)).orElse(false);
+    }
+
+    /** The name of the family that reads {@code storedHash} ({@code bcrypt}, {@code ldap-digest}, ...), for logs. */
+    public Optional<String> familyName(String storedHash) {
+        Objects.requireNonNull(storedHash, "storedHash");
+        return familyOf(storedHash).map(HashFamily::name);
+    }
+
+    public HashPolicy policy() {
+        return policy;
     }
 
     /**
@@ -104,8 +144,8 @@ public final class PasswordVerifier {
     }
 
     /**
-     * A new hash in the default format, bcrypt {@code $2b$} cost {@value #DEFAULT_BCRYPT_COST}, with a
-     * fresh salt.
+     * A new hash in the default format, bcrypt {@code $2b$} at the policy's cost (by default
+     * {@value #DEFAULT_BCRYPT_COST}), with a fresh salt.
      *
      * @throws IllegalArgumentException when the password is longer than 72 bytes in UTF-8 (bcrypt would
      *                                  ignore the rest) or is not valid UTF-16

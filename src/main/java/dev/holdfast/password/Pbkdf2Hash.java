@@ -68,6 +68,12 @@ final class Pbkdf2Hash implements HashFamily {
                 password, salt.get(), iterations, hash.get());
     }
 
+    @Override
+    public boolean belowPolicy(String storedHash, HashPolicy policy) {
+        Matcher m = FORMAT.matcher(storedHash);
+        return m.matches() && Long.parseLong(m.group(2) != null ? m.group(2) : m.group(4)) < policy.pbkdf2Iterations();
+    }
+
     /**
      * Checks the bounds, derives {@code expected.length} bytes with the JDK's PBKDF2 and compares them in
      * constant time. Shared with {@link DjangoPbkdf2Hash}.
