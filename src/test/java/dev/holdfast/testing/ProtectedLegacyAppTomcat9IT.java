@@ -42,6 +42,7 @@ class ProtectedLegacyAppTomcat9IT {
     private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private static Path app;
+    private static Path appWithJulBinding;
     private static Path spools;
     private static TomcatProcess tomcat;
 
@@ -54,7 +55,35 @@ class ProtectedLegacyAppTomcat9IT {
         database.insertUser(jdbcUrl, "bob", passwords.hash("bob-password".toCharArray()), "user", true);
 
         app = Files.createTempDirectory("holdfast-legacy-app9");
+        appWithJulBinding = Files.createTempDirectory("holdfast-legacy-app9-jul");
         spools = Files.createTempDirectory("holdfast-legacy-app9-spools");
+        Path driver = protect(app);
+        protect(appWithJulBinding);
+        // The doc's advice to an app without a binding: slf4j-jdk14, the same version as slf4j-api.
+        Path jdk14 = Paths.get(System.getProperty("test.slf4j-jdk14.jar", "target/it/bindings/slf4j-jdk14-2.0.17.jar"));
+        Files.copy(jdk14, appWithJulBinding.resolve("WEB-INF/lib").resolve(jdk14.getFileName()));
+
+        // Step 5: the context descriptors.
+        String dbPassword = database.password() == null ? "" : database.password();
+        tomcat = TomcatProcess.builder(TomcatProcess.tomcat9Home())
+                .libJar(driver)
+                .context(TomcatProcess.context("/orders", app)
+                        .dataSource("jdbc/users", jdbcUrl, database.user(), dbPassword)
+                        .parameter("holdfast.db.jndi", "java:comp/env/jdbc/users")
+                        .parameter("holdfast.jwt.secret", TestSecrets.hmacSetting())
+                        .parameter("holdfast.audit.spool", spools.resolve("audit").toString())
+                        .parameter("holdfast.writes.spool", spools.resolve("writes").toString()))
+                .context(TomcatProcess.context("/orders-jul", appWithJulBinding)
+                        .dataSource("jdbc/users", jdbcUrl, database.user(), dbPassword)
+                        .parameter("holdfast.db.jndi", "java:comp/env/jdbc/users")
+                        .parameter("holdfast.jwt.secret", TestSecrets.hmacSetting())
+                        .parameter("holdfast.audit.spool", spools.resolve("jul-audit").toString())
+                        .parameter("holdfast.writes.spool", spools.resolve("jul-writes").toString()))
+                .start();
+    }
+
+    /** Steps 1, 2 and 4 of the doc, on a copy of the sample app; returns the driver, which goes to Tomcat's lib/. */
+    private static Path protect(Path app) throws Exception {
         ProtectedLegacyAppIT.copyTree(LegacyAppIT.LEGACY_APP, app);
         Files.copy(Paths.get("src/test/legacy-app-javax/WEB-INF/web.xml"), app.resolve("WEB-INF/web.xml"),
                 StandardCopyOption.REPLACE_EXISTING);
@@ -86,17 +115,7 @@ class ProtectedLegacyAppTomcat9IT {
         Path webXml = app.resolve("WEB-INF/web.xml");
         Files.writeString(webXml, Files.readString(webXml).replace("</web-app>",
                 ProtectedLegacyAppIT.webXmlBlockOfTheDoc() + "\n</web-app>"));
-
-        // Step 5: the context descriptor.
-        tomcat = TomcatProcess.builder(TomcatProcess.tomcat9Home())
-                .libJar(driver)
-                .context(TomcatProcess.context("/orders", app)
-                        .dataSource("jdbc/users", jdbcUrl, database.user(), database.password() == null ? "" : database.password())
-                        .parameter("holdfast.db.jndi", "java:comp/env/jdbc/users")
-                        .parameter("holdfast.jwt.secret", TestSecrets.hmacSetting())
-                        .parameter("holdfast.audit.spool", spools.resolve("audit").toString())
-                        .parameter("holdfast.writes.spool", spools.resolve("writes").toString()))
-                .start();
+        return driver;
     }
 
     @AfterAll
@@ -104,7 +123,7 @@ class ProtectedLegacyAppTomcat9IT {
         if (tomcat != null) {
             tomcat.close();
         }
-        for (Path dir : new Path[] {app, spools}) {
+        for (Path dir : new Path[] {app, appWithJulBinding, spools}) {
             if (dir != null) {
                 try (Stream<Path> paths = Files.walk(dir)) {
                     paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -177,6 +196,27 @@ class ProtectedLegacyAppTomcat9IT {
 
         assertTrue(log.contains("No SLF4J providers were found"), log);
         assertFalse(log.contains("SEVERE"), log);
+    }
+
+    /** The same app with slf4j-jdk14 added, as the doc suggests: Holdfast's lines, audit included, in Tomcat's log. */
+    @Test
+    void withSlf4jJdk14HoldfastsLinesGoToTomcatsOwnLog() throws Exception {
+        HttpResponse<String> login = http.send(HttpRequest.newBuilder(tomcat.uri("/orders-jul/auth/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "application/json")
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString("username=bob&password=" + encode("bob-password"))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, login.statusCode(), login.body());
+
+        // JULI's one-line format: "<date> INFO [<thread>] <class>.<method> <message>"
+        Pattern holdfastLine = Pattern.compile("(?m)^\\S+ \\S+ INFO \\[[^\\]]+\\] dev\\.holdfast\\.");
+        Pattern auditLine = Pattern.compile("(?m)^\\S+ \\S+ INFO \\[[^\\]]+\\] \\S+ .*user=bob");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!auditLine.matcher(tomcat.log()).find() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(holdfastLine.matcher(tomcat.log()).find(), tomcat.log());
+        assertTrue(auditLine.matcher(tomcat.log()).find(), tomcat.log());
     }
 
     private static String tokenFor(String username, String password) throws Exception {
