@@ -23,7 +23,7 @@ import java.util.stream.Stream;
 /**
  * A real Tomcat from its distribution zip (unpacked by the build), in its own JVM: the only way to run
  * Tomcat 9, whose {@code javax.servlet} cannot share this {@code jakarta} test class path, and the way an
- * admin runs any Tomcat. Each instance has its own {@code CATALINA_BASE} in a temporary directory: a
+ * admin runs any Tomcat (an application in it shares no class with the tests, as it would in production). Each instance has its own {@code CATALINA_BASE} in a temporary directory: a
  * generated {@code server.xml} (an ephemeral HTTP port on 127.0.0.1, the shutdown port off, the stock leak
  * prevention listeners, a background check every second so that removing a context descriptor undeploys
  * it), the distribution's other {@code conf/} files, extra jars in {@code lib/} (a JDBC driver for a
@@ -67,6 +67,11 @@ public final class TomcatProcess implements AutoCloseable {
     /** The Tomcat 9 the build unpacked ({@code -Dtest.tomcat9.home}, which failsafe sets). */
     public static Path tomcat9Home() {
         return home("test.tomcat9.home", "target/it/apache-tomcat-9.0.100");
+    }
+
+    /** The Tomcat 10.1 the build unpacked ({@code -Dtest.tomcat10.home}, which failsafe sets). */
+    public static Path tomcat10Home() {
+        return home("test.tomcat10.home", "target/it/apache-tomcat-10.1.49");
     }
 
     private static Path home(String property, String fallback) {

@@ -22,28 +22,39 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * Holdfast dropped into an old application that ships its own SLF4J 1.7, logback 1.2 and Jackson 2.12 in
- * WEB-INF/lib, in a real Tomcat 9: the app adds {@code holdfast-core.jar} and the PostgreSQL driver from
- * {@code holdfast-javax-lib/} (not its {@code slf4j-api}: the app has one) and the doc's web.xml block. Before
+ * WEB-INF/lib, in a real Tomcat run from its distribution: the app adds {@code holdfast-core.jar} and the
+ * PostgreSQL driver of the edition for that Tomcat (not its {@code slf4j-api}: the app has one) and the doc's
+ * web.xml block. {@link DropInOldAppTomcat9IT} uses the javax edition, {@link DropInOldAppTomcat10IT} the jakarta one. Before
  * the relocated jar, this app's logins answered 500 ({@code NoSuchMethodError} from Holdfast running against
  * the app's older Jackson) and SLF4J warned about its bindings. Now: no SLF4J warning at all, Holdfast's lines
  * (start-up and the {@code holdfast.audit} line of each login) go through the app's own logback configuration
  * into the app's own file, the app's pages still use Jackson 2.12, and logins answer 200 and 401.
  */
-class DropInOldAppIT {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class OldAppDropIn {
 
     private static final Path OLD_APP = Paths.get("src/test/old-app");
     private static final Pattern TOKEN = Pattern.compile("\"access_token\":\"([^\"]+)\"");
     private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private static Path app;
-    private static Path spools;
-    private static TomcatProcess tomcat;
+    private Path app;
+    private Path spools;
+    private TomcatProcess tomcat;
+
+    /** Holdfast's lib for this container. */
+    abstract Path holdfastLib();
+
+    abstract Path tomcatHome();
+
+    /** The app's web.xml as this container's applications have it. */
+    abstract String webXml(String servlet4WebXml);
 
     @BeforeAll
-    static void dropInAndDeploy() throws Exception {
+    void dropInAndDeploy() throws Exception {
         TestDatabase database = TestDatabase.shared();
         String jdbcUrl = database.createDatabaseWithSchema("old_app");
         database.insertUser(jdbcUrl, "alice", new PasswordVerifier().hash("alice-password".toCharArray()), "user", true);
@@ -60,16 +71,16 @@ class DropInOldAppIT {
             }
         }
         // Holdfast dropped in: its jar and the driver; the app keeps its own slf4j-api.
-        try (Stream<Path> jars = Files.list(Paths.get("target/holdfast-javax-lib"))) {
+        try (Stream<Path> jars = Files.list(holdfastLib())) {
             for (Path jar : (Iterable<Path>) jars.filter(p -> !p.getFileName().toString().startsWith("slf4j-api"))::iterator) {
                 Files.copy(jar, lib.resolve(jar.getFileName()));
             }
         }
         Path webXml = app.resolve("WEB-INF/web.xml");
-        Files.writeString(webXml, Files.readString(webXml).replace("</web-app>",
+        Files.writeString(webXml, webXml(Files.readString(webXml)).replace("</web-app>",
                 ProtectedLegacyAppIT.webXmlBlockOfTheDoc() + "\n</web-app>"));
 
-        tomcat = TomcatProcess.builder(TomcatProcess.tomcat9Home())
+        tomcat = TomcatProcess.builder(tomcatHome())
                 .context(TomcatProcess.context("/ledger", app)
                         .parameter("holdfast.db.url", jdbcUrl)
                         .parameter("holdfast.jwt.secret", TestSecrets.hmacSetting())
@@ -79,7 +90,7 @@ class DropInOldAppIT {
     }
 
     @AfterAll
-    static void undeploy() throws IOException {
+    void undeploy() throws IOException {
         if (tomcat != null) {
             tomcat.close();
         }
@@ -133,7 +144,7 @@ class DropInOldAppIT {
         assertFalse(tomcat.log().contains("[holdfast.audit]"), "Holdfast's lines go to the app's file only");
     }
 
-    private static boolean eventuallyLogged(String line) {
+    private boolean eventuallyLogged(String line) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!appLog().contains(line)) {
             if (System.nanoTime() > deadline) {
@@ -150,7 +161,7 @@ class DropInOldAppIT {
     }
 
     /** The file the app's logback.xml writes: {@code ${catalina.base}/logs/ledger.log}. */
-    private static String appLog() {
+    private String appLog() {
         Matcher base = Pattern.compile("CATALINA_BASE:\\s+(\\S+)").matcher(tomcat.log());
         assertTrue(base.find(), tomcat.log());
         Path file = Paths.get(base.group(1), "logs", "ledger.log");
@@ -161,7 +172,7 @@ class DropInOldAppIT {
         }
     }
 
-    private static HttpResponse<String> login(String username, String password) throws Exception {
+    private HttpResponse<String> login(String username, String password) throws Exception {
         return http.send(HttpRequest.newBuilder(tomcat.uri("/ledger/auth/login"))
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofString(
