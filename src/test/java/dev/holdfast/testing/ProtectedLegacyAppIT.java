@@ -192,7 +192,7 @@ class ProtectedLegacyAppIT {
     }
 
     /** The one ```xml block of section 4 of the doc. */
-    private static String webXmlBlockOfTheDoc() throws IOException {
+    static String webXmlBlockOfTheDoc() throws IOException {
         String doc = Files.readString(DOC);
         int section = doc.indexOf("\n## 4.");
         int start = doc.indexOf("```xml\n", section) + "```xml\n".length();
@@ -201,7 +201,7 @@ class ProtectedLegacyAppIT {
         return doc.substring(start, end);
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
+    static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> paths = Files.walk(from)) {
             for (Path source : (Iterable<Path>) paths::iterator) {
                 Path target = to.resolve(from.relativize(source).toString());
