@@ -12,6 +12,7 @@ import dev.holdfast.token.VerifiedToken;
 import dev.holdfast.web.AuthenticatedRequest;
 import dev.holdfast.web.BearerTokens;
 import dev.holdfast.web.Challenge;
+import dev.holdfast.web.LoginForm;
 import dev.holdfast.web.PathPatterns;
 import dev.holdfast.web.SameOrigin;
 import dev.holdfast.web.TrustedProxies;
@@ -141,14 +142,18 @@ public final class JwtAuthFilter implements Filter {
             chain.doFilter(request, response);
             return;
         }
+        // Every refusal below first drains an unread request body (bounded): otherwise the container closes the
+        // connection after answering a POST and a client reusing it sees a reset instead of the 401/403.
         BearerTokens.Extraction extraction = tokens.extract(request);
         switch (extraction.outcome()) {
             case NONE:
                 log.debug("no token");
+                LoginForm.discardBody(request, response);
                 challenge.noToken(request, response);
                 return;
             case MALFORMED:
                 log.debug("refused: malformed Authorization header");
+                LoginForm.discardBody(request, response);
                 challenge.invalidToken(request, response, "the Authorization header is not one Bearer token", true);
                 return;
             default:
@@ -170,6 +175,7 @@ public final class JwtAuthFilter implements Filter {
         Optional<Rejection> rejection = verification.rejection();
         if (rejection.isPresent()) {
             log.debug("refused: token {} ({})", rejection.get(), extraction.transport().orElseThrow());
+            LoginForm.discardBody(request, response);
             challenge.invalidToken(request, response, rejection.get().description(), !fromCookie);
             return;
         }
@@ -177,11 +183,13 @@ public final class JwtAuthFilter implements Filter {
         MDC.put(MDC_USER, token.subject());
         if (fromCookie && SameOrigin.isUnsafe(request.getMethod()) && !SameOrigin.isSameOrigin(request, proxies)) {
             log.debug("refused: cross-site {} with the login cookie", request.getMethod());
+            LoginForm.discardBody(request, response);
             Challenge.crossOrigin(response);
             return;
         }
         if (!requiredRoles.isEmpty() && requiredRoles.stream().noneMatch(token.roles()::contains)) {
             log.debug("refused: none of the required roles {}", requiredRoles);
+            LoginForm.discardBody(request, response);
             challenge.insufficientRole(request, response);
             return;
         }
