@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The price of protection over HTTP: the same trivial JSP, open (/open/hello.jsp) and behind JwtAuthFilter with a
 # valid HS256 bearer token (/protected/hello.jsp), in one web application (dev.holdfast.bench.JspRatioServer), in
-# embedded Jetty 12 and Tomcat 10.1. Rounds alternate the two (order swapped every round); each round's ratio is
-# protected/open requests per second, and the median over rounds is reported.
+# embedded Jetty 12 and Tomcat 10.1. Each round runs three loads in a rotating order: the open page, the open page
+# sent the same Authorization header (the HTTP cost of carrying a token, which no filter can avoid), and the
+# protected page. Two ratios per round, medians over rounds: protected/open and protected/open-with-token (the
+# filter's own price).
 #   bench/wrk-jsp.sh                      both containers
 #   CONTAINERS=tomcat ROUNDS=9 bench/wrk-jsp.sh
 set -euo pipefail
@@ -42,26 +44,35 @@ for container in $CONTAINERS; do
   token=$(cat "$token_file")
   open=("$base/open/hello.jsp")
   protected=(-H "Authorization: Bearer $token" "$base/protected/hello.jsp")
+  carrying=(-H "Authorization: Bearer $token" "$base/open/hello.jsp")
   [[ "$(curl -s "${open[@]}")" == "hello null" ]] || { echo "$container: open page wrong"; exit 1; }
   [[ "$(curl -s "${protected[@]}")" == "hello bench" ]] || { echo "$container: protected page wrong"; exit 1; }
   [[ "$(curl -s -o /dev/null -w '%{http_code}' "$base/protected/hello.jsp")" == 401 ]] || { echo "$container: no 401 without token"; exit 1; }
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "${open[@]}" >/dev/null
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "${protected[@]}" >/dev/null
-  ratios=""; opens=""; prots=""
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "${carrying[@]}" >/dev/null
+  ratios=""; filter_ratios=""; opens=""; carries=""; prots=""
+  order=(open carrying protected)
   for round in $(seq 1 "$ROUNDS"); do
-    if (( round % 2 )); then
-      o=$(rps_of "$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" "${open[@]}")")
-      p=$(rps_of "$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" "${protected[@]}")")
-    else
-      p=$(rps_of "$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" "${protected[@]}")")
-      o=$(rps_of "$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" "${open[@]}")")
-    fi
+    declare -A rps=()
+    for i in 0 1 2; do
+      which="${order[$(( (i + round) % 3 ))]}"
+      case "$which" in
+        open) args=("${open[@]}") ;;
+        carrying) args=("${carrying[@]}") ;;
+        protected) args=("${protected[@]}") ;;
+      esac
+      rps[$which]=$(rps_of "$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" "${args[@]}")")
+    done
+    o=${rps[open]}; c=${rps[carrying]}; p=${rps[protected]}
     r=$(awk -v p="$p" -v o="$o" 'BEGIN {printf "%.3f", p / o}')
-    echo "  $container round $round: open $o req/s, protected $p req/s, ratio $r"
-    ratios+="$r "; opens+="$o "; prots+="$p "
+    f=$(awk -v p="$p" -v c="$c" 'BEGIN {printf "%.3f", p / c}')
+    echo "  $container round $round: open $o, open with token $c, protected $p req/s; protected/open $r, protected/open-with-token $f"
+    ratios+="$r "; filter_ratios+="$f "; opens+="$o "; carries+="$c "; prots+="$p "
   done
-  echo "$container: median open $(median <<<"$opens") req/s, protected $(median <<<"$prots") req/s," \
-    "median ratio protected/open $(median <<<"$ratios") (per-round: $ratios)"
+  echo "$container: median req/s open $(median <<<"$opens"), open with token $(median <<<"$carries"), protected $(median <<<"$prots");" \
+    "median protected/open $(median <<<"$ratios") (per-round: $ratios);" \
+    "median protected/open-with-token $(median <<<"$filter_ratios") (per-round: $filter_ratios)"
   kill "$server"; wait "$server" 2>/dev/null || true
   trap - EXIT
 done

@@ -35,9 +35,9 @@ public final class EmergencyLoginServlet extends HttpServlet {
     }
 
     @Override
-    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
         if (endpoint.isEmpty() || !ClientNetworks.contains(allowed, proxies.resolve(request).address())) {
-            ClientNetworks.notFound(response);
+            ClientNetworks.notFound(request, response);
             return;
         }
         endpoint.get().handle(request, response);

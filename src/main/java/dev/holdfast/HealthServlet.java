@@ -34,12 +34,18 @@ public final class HealthServlet extends HttpServlet {
         proxies = context.proxies();
     }
 
+    /** Hidden from outsiders whatever the method: a {@code 405} for their {@code POST} would give it away. */
     @Override
-    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
         if (!ClientNetworks.contains(allowed, proxies.resolve(request).address())) {
-            ClientNetworks.notFound(response);
+            ClientNetworks.notFound(request, response);
             return;
         }
+        super.service(request, response);
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         HealthReport report = HealthReport.of(context);
         JsonReplies.json(response, report.httpStatus(), report.toJson());
     }

@@ -33,6 +33,8 @@ import org.junit.jupiter.api.Test;
  */
 class EmergencyLoginIT {
     private static final String EMERGENCY = "/auth/emergency-login";
+    /** A path no servlet maps: what a hidden endpoint must look like. */
+    private static final String MISSING = "/auth/no-such-endpoint";
     private static final long BOUND_MILLIS = 200 + 1000 + 3000;
     private static final Pattern NUMBER_CLAIM = Pattern.compile("\"(iat|exp)\":(\\d+)");
 
@@ -188,7 +190,9 @@ class EmergencyLoginIT {
             LoginHarness other = new LoginHarness();
             other.use(elsewhere);
             Answer answer = other.login(EMERGENCY, "alice", "alice-password");
-            assertEquals(404, answer.status(), answer.toString());
+            Answer missing = other.login(MISSING, "alice", "alice-password");
+            assertEquals(missing.status(), answer.status(), answer.toString());
+            assertEquals(missing.body(), answer.body(), "the same page as a path that does not exist");
             assertEquals(200, other.jsonLogin("alice", "alice-password").status(), "the main login still works");
         }
     }
@@ -199,7 +203,10 @@ class EmergencyLoginIT {
             LoginHarness other = new LoginHarness();
             other.use(disabled);
             main.blackhole(); // even during an outage it does not appear
-            assertEquals(404, other.login(EMERGENCY, "alice", "alice-password").status());
+            Answer missing = other.login(MISSING, "alice", "alice-password");
+            Answer answer = other.login(EMERGENCY, "alice", "alice-password");
+            assertEquals(missing.status(), answer.status(), answer.toString());
+            assertEquals(missing.body(), answer.body(), "the same page as a path that does not exist");
             assertEquals(404, other.get(EMERGENCY).status());
         }
     }

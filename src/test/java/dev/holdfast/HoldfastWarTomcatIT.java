@@ -77,6 +77,14 @@ class HoldfastWarTomcatIT {
                 .POST(HttpRequest.BodyPublishers.ofString(body));
     }
 
+    @Test
+    void theDisabledEmergencyEndpointAnswersExactlyLikeAMissingPath() throws Exception {
+        String body = "{\"username\":\"alice\",\"password\":\"alice-password\"}";
+        LoginFlowIT.assertSameAnswer(send(get("/auth/no-such-endpoint")), send(get("/auth/emergency-login")));
+        LoginFlowIT.assertSameAnswer(send(post("/auth/no-such-endpoint", "application/json", body)),
+                send(post("/auth/emergency-login", "application/json", body)));
+    }
+
     private static HttpResponse<String> jsonLogin(String username, String password) throws IOException, InterruptedException {
         return send(post("/auth/login", JSON, "{\"username\":\"" + username + "\",\"password\":\"" + password + "\"}"));
     }

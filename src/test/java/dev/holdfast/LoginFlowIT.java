@@ -20,6 +20,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -226,9 +228,29 @@ class LoginFlowIT {
         }
     }
 
+    /** An outsider compares the hidden endpoint with a path that does not exist: nothing may differ. */
     @Test
-    void emergencyEndpointIsInvisibleWhenDisabled() throws Exception {
-        assertEquals(404, post("/auth/emergency-login", JSON, "{\"username\":\"alice\",\"password\":\"alice-password\"}").statusCode());
+    void theDisabledEmergencyEndpointAnswersExactlyLikeAMissingPath() throws Exception {
+        String body = "{\"username\":\"alice\",\"password\":\"alice-password\"}";
+        assertEquals(404, get("/auth/emergency-login").statusCode());
+        assertSameAnswer(get("/auth/no-such-endpoint"), get("/auth/emergency-login"));
+        assertSameAnswer(post("/auth/no-such-endpoint", JSON, body), post("/auth/emergency-login", JSON, body));
+        assertSameAnswer(post("/auth/no-such-endpoint", "application/x-www-form-urlencoded", "username=alice"),
+                post("/auth/emergency-login", "application/x-www-form-urlencoded", "username=alice"));
+    }
+
+    /** Jetty answers a POST to a missing path 405, Tomcat 404: whichever it is, the hidden endpoint answers the same. */
+    static void assertSameAnswer(HttpResponse<String> missing, HttpResponse<String> hidden) {
+        assertTrue(missing.statusCode() == 404 || missing.statusCode() == 405, missing.body());
+        assertEquals(missing.statusCode(), hidden.statusCode(), hidden.body());
+        assertEquals(headersButDate(missing), headersButDate(hidden));
+        assertEquals(missing.body(), hidden.body());
+    }
+
+    private static Map<String, List<String>> headersButDate(HttpResponse<String> response) {
+        Map<String, List<String>> headers = new TreeMap<>(response.headers().map());
+        headers.remove("date");
+        return headers;
     }
 
     @Test

@@ -118,11 +118,20 @@ class LoginSecurityIT {
         byte[] health = "GET /auth/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Forwarded-For: 203.0.113.9\r\nConnection: close\r\n\r\n"
                 .getBytes(StandardCharsets.US_ASCII);
         assertEquals(404, RawHttp.exchange(PROXY, jetty.port(), health, 1).get(0).status(), "a remote client behind the proxy");
+        for (String method : new String[] {"POST", "PUT", "DELETE"}) {
+            int hidden = RawHttp.exchange(PROXY, jetty.port(), RawHttp.request(method, "/auth/health", "application/json",
+                    new byte[0], "X-Forwarded-For: 203.0.113.9", "Connection: close"), 1).get(0).status();
+            int missing = RawHttp.exchange(PROXY, jetty.port(), RawHttp.request(method, "/auth/no-such-endpoint",
+                    "application/json", new byte[0], "X-Forwarded-For: 203.0.113.9", "Connection: close"), 1).get(0).status();
+            assertEquals(missing, hidden, method + " from outside answers like a path that does not exist");
+        }
         byte[] local = "GET /auth/health HTTP/1.1\r\nHost: 127.0.0.1\r\nForwarded: for=127.0.0.1\r\nConnection: close\r\n\r\n"
                 .getBytes(StandardCharsets.US_ASCII);
         assertEquals(200, RawHttp.exchange(PROXY, jetty.port(), local, 1).get(0).status());
         byte[] emergency = "{\"username\":\"alice\",\"password\":\"alice-password\"}".getBytes(StandardCharsets.UTF_8);
-        assertEquals(404, RawHttp.exchange(PROXY, jetty.port(), RawHttp.request("POST", "/auth/emergency-login",
+        assertEquals(RawHttp.exchange(PROXY, jetty.port(), RawHttp.request("POST", "/auth/no-such-endpoint",
+                "application/json", emergency, "X-Forwarded-For: 203.0.113.9", "Connection: close"), 1).get(0).status(),
+                RawHttp.exchange(PROXY, jetty.port(), RawHttp.request("POST", "/auth/emergency-login",
                 "application/json", emergency, "X-Forwarded-For: 203.0.113.9", "Connection: close"), 1).get(0).status());
         assertEquals(200, RawHttp.exchange(PROXY, jetty.port(), RawHttp.request("POST", "/auth/emergency-login",
                 "application/json", emergency, "X-Forwarded-For: 127.0.0.1", "Connection: close"), 1).get(0).status());

@@ -85,7 +85,7 @@ public final class HoldfastContext implements AutoCloseable {
             Duration ttl = settings.get(Settings.JWT_TTL);
             Duration emergencyTtl = settings.get(Settings.EMERGENCY_TTL);
             RevocationList revocations = new RevocationList(clock);
-            TokenIssuer issuer = new TokenIssuer(keys, settings.get(Settings.JWT_ISSUER), settings.find(Settings.JWT_AUDIENCE), clock);
+            TokenIssuer issuer = TokenSetup.issuer(settings, keys, clock);
             verifier = TokenSetup.verifier(settings, keys, revocations, clock);
             TokenCookies cookies = TokenSetup.cookies(settings);
             proxies = TokenSetup.proxies(settings);

@@ -5,6 +5,7 @@ import dev.holdfast.config.Settings;
 import dev.holdfast.config.UrlCredentials;
 import dev.holdfast.token.Keys;
 import dev.holdfast.token.RevocationList;
+import dev.holdfast.token.TokenIssuer;
 import dev.holdfast.token.TokenVerifier;
 import dev.holdfast.web.TokenCookies;
 import dev.holdfast.web.TrustedProxies;
@@ -83,6 +84,11 @@ public final class TokenSetup {
         return new TokenVerifier(keys, settings.get(Settings.JWT_ISSUER), settings.find(Settings.JWT_AUDIENCE),
                 maxTtl, settings.get(Settings.JWT_CLOCK_SKEW), revocations, clock,
                 settings.get(Settings.JWT_REQUIRE_KID), settings.get(Settings.JWT_CACHE_MAX_ENTRIES));
+    }
+
+    /** Issues tokens under {@code jwt.issuer} and, when set, {@code jwt.audience}: the value its verifier requires. */
+    public static TokenIssuer issuer(Settings settings, Keys keys, Clock clock) {
+        return new TokenIssuer(keys, settings.get(Settings.JWT_ISSUER), settings.find(Settings.JWT_AUDIENCE), clock);
     }
 
     /** The token cookie as {@code cookie.name}, {@code cookie.path} (default: the context path) and {@code cookie.secure} say. */

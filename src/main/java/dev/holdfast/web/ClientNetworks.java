@@ -1,6 +1,9 @@
 package dev.holdfast.web;
 
 import dev.holdfast.config.Cidr;
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.List;
@@ -24,8 +27,18 @@ public final class ClientNetworks {
         return false;
     }
 
-    /** The same {@code 404} as a path that does not exist, so an outsider cannot tell the endpoint is there. */
-    public static void notFound(HttpServletResponse response) throws IOException {
-        JsonReplies.error(response, HttpServletResponse.SC_NOT_FOUND, "not_found", "no such resource");
+    /**
+     * Answers as if the endpoint did not exist, so an outsider cannot tell it is there: the container's default
+     * servlet gets the request, as it gets every path no servlet maps, and answers with whatever the container gives
+     * a missing path for that method ({@code 404}, or Jetty's {@code 405} to a {@code POST}), through the
+     * application's own error pages. A container without a servlet named {@code default} gets a plain {@code 404}.
+     */
+    public static void notFound(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
+        RequestDispatcher missingPath = request.getServletContext().getNamedDispatcher("default");
+        if (missingPath == null) {
+            response.sendError(HttpServletResponse.SC_NOT_FOUND);
+            return;
+        }
+        missingPath.forward(request, response);
     }
 }

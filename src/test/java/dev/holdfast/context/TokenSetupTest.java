@@ -51,6 +51,36 @@ class TokenSetupTest {
                 TokenSetup.verifier(plain, TokenSetup.keys(plain), new dev.holdfast.token.RevocationList(clock), clock).verify(emergency).rejection());
     }
 
+    /** Two applications given the same key: one login for both by default, kept apart by one setting each. */
+    @Test
+    void oneAudienceSettingPerApplicationKeepsAppsSharingAKeyApart() throws Exception {
+        String secret = new String(Forge.SECRET, java.nio.charset.StandardCharsets.US_ASCII);
+        java.time.Clock clock = java.time.Clock.fixed(Forge.NOW, java.time.ZoneOffset.UTC);
+        Settings shopDefaults = settings(Map.of("holdfast.jwt.secret", secret));
+        Settings crmDefaults = settings(Map.of("holdfast.jwt.secret", secret));
+        assertEquals(true, verifierOf(crmDefaults, clock).verify(tokenOf(shopDefaults, clock)).isValid(),
+                "without an audience, every app holding the key accepts the others' tokens");
+
+        Settings shop = settings(Map.of("holdfast.jwt.secret", secret, "holdfast.jwt.audience", "shop"));
+        Settings crm = settings(Map.of("holdfast.jwt.secret", secret, "holdfast.jwt.audience", "crm"));
+        assertEquals(true, verifierOf(shop, clock).verify(tokenOf(shop, clock)).isValid());
+        assertEquals(java.util.Optional.of(dev.holdfast.token.Rejection.WRONG_AUDIENCE),
+                verifierOf(crm, clock).verify(tokenOf(shop, clock)).rejection());
+        assertEquals(java.util.Optional.of(dev.holdfast.token.Rejection.WRONG_AUDIENCE),
+                verifierOf(crm, clock).verify(tokenOf(shopDefaults, clock)).rejection(), "a token without aud");
+        assertEquals(false, verifierOf(crmDefaults, clock).verify(tokenOf(shop, clock)).isValid(),
+                "an app without an audience refuses tokens meant for one");
+    }
+
+    private static dev.holdfast.token.TokenVerifier verifierOf(Settings s, java.time.Clock clock) throws Exception {
+        return TokenSetup.verifier(s, TokenSetup.keys(s), new dev.holdfast.token.RevocationList(clock), clock);
+    }
+
+    private static String tokenOf(Settings s, java.time.Clock clock) throws Exception {
+        return TokenSetup.issuer(s, TokenSetup.keys(s), clock)
+                .issue("alice", java.util.Optional.empty(), java.util.List.of("user"), "database", Duration.ofMinutes(5)).compact();
+    }
+
     @Test
     void verifierFollowsRequireKidAndTheCacheSize() throws Exception {
         String secret = new String(Forge.SECRET, java.nio.charset.StandardCharsets.US_ASCII);
