@@ -4,8 +4,10 @@ import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletContext;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -30,6 +32,8 @@ import org.slf4j.LoggerFactory;
 public final class SettingsReader {
     private static final Logger log = LoggerFactory.getLogger(SettingsReader.class);
     private static final String FILE_PREFIX = "file:";
+    /** The most a {@code file:} value may hold. */
+    static final int MAX_FILE_BYTES = 64 * 1024;
 
     /** What the settings are for; decides which cross-setting rules apply. */
     public enum Purpose {
@@ -140,6 +144,17 @@ public final class SettingsReader {
         return new Settings(values);
     }
 
+    /**
+     * The file's text, or {@code null} when it is longer than {@link #MAX_FILE_BYTES}: a value (a key set, a secret)
+     * is never that long, and a device such as {@code /dev/zero} named by mistake must not hang the deploy.
+     */
+    private static String readBounded(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+            return bytes.length > MAX_FILE_BYTES ? null : new String(bytes, StandardCharsets.UTF_8).trim();
+        }
+    }
+
     /** Warnings found by the last {@link #read}, such as unknown settings. */
     public List<String> warnings() {
         return Collections.unmodifiableList(warnings);
@@ -152,7 +167,12 @@ public final class SettingsReader {
         } else if (raw.startsWith(FILE_PREFIX)) {
             String file = raw.substring(FILE_PREFIX.length());
             try {
-                raw = new String(Files.readAllBytes(Paths.get(file)), StandardCharsets.UTF_8).trim();
+                raw = readBounded(Paths.get(file));
+                if (raw == null) {
+                    problems.add("holdfast: [" + setting.key() + "] = [" + FILE_PREFIX + file + "] is larger than "
+                            + MAX_FILE_BYTES / 1024 + " KiB; give a file holding the value only");
+                    return;
+                }
             } catch (IOException | RuntimeException e) {
                 problems.add("holdfast: [" + setting.key() + "] = [" + FILE_PREFIX + file + "] cannot be read ("
                         + e.getClass().getSimpleName() + "); give a readable file");

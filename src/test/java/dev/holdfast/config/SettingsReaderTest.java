@@ -82,6 +82,24 @@ class SettingsReaderTest {
     }
 
     @Test
+    void refusesAFileValueLargerThan64KiBAndNeverReadsADeviceToTheEnd(@TempDir Path dir) throws Exception {
+        Path large = dir.resolve("large");
+        Files.write(large, new byte[SettingsReader.MAX_FILE_BYTES + 1]);
+        context.put("holdfast.jwt.secret", "file:" + large);
+        assertEquals(List.of("holdfast: [holdfast.jwt.secret] = [file:" + large
+                + "] is larger than 64 KiB; give a file holding the value only"), problems(Purpose.LISTENER));
+        Path exactly = dir.resolve("exactly");
+        Files.write(exactly, (SECRET + " ".repeat(SettingsReader.MAX_FILE_BYTES - SECRET.length())).getBytes(StandardCharsets.US_ASCII));
+        context.put("holdfast.jwt.secret", "file:" + exactly);
+        assertEquals(SECRET.length(), listener().get(Settings.JWT_SECRET).length(), "a file of exactly 64 KiB is read");
+        if (Files.isReadable(Path.of("/dev/zero"))) {
+            context.put("holdfast.jwt.secret", "file:/dev/zero");
+            assertEquals(List.of("holdfast: [holdfast.jwt.secret] = [file:/dev/zero] is larger than 64 KiB;"
+                    + " give a file holding the value only"), problems(Purpose.LISTENER));
+        }
+    }
+
+    @Test
     void acceptsIsoDurationsAndPlainSeconds() throws ConfigException {
         context.put("holdfast.db.maxWait", "PT0.5S");
         context.put("holdfast.jwt.ttl", "900");
