@@ -63,6 +63,7 @@ final class Subscriber implements AutoCloseable {
         while (closing.getCount() > 0) {
             Listener current = new Listener();
             try (Jedis jedis = redis.dedicated()) {
+                lastHeardNanos = System.nanoTime();
                 connection = jedis;
                 listener = current;
                 if (closing.getCount() == 0) {
@@ -91,16 +92,22 @@ final class Subscriber implements AutoCloseable {
         }
     }
 
-    /** Pings the subscribed connection, drops it when silent too long, and retries an unfinished catch-up. */
+    /**
+     * Drops a connection silent for too long (a subscription never confirmed, or no answer to pings), pings a
+     * subscribed one, and retries an unfinished catch-up.
+     */
     void keepAlive() {
         Listener current = listener;
         Jedis jedis = connection;
-        if (!subscribed || current == null || jedis == null) {
+        if (current == null || jedis == null) {
             return;
         }
         if (System.nanoTime() - lastHeardNanos > SILENCE_NANOS) {
             log.debug("holdfast: shared state at [{}]: subscription silent, reconnecting", redis.where());
             jedis.disconnect();
+            return;
+        }
+        if (!subscribed) {
             return;
         }
         try {
@@ -146,6 +153,7 @@ final class Subscriber implements AutoCloseable {
             subscribed = true;
             caughtUp = revocations.catchUp();
             revocations.flushPending();
+            heard(); // the catch-up may have taken a while; pings were not read meanwhile
             firstSubscription.countDown();
         }
 
