@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import javax.net.ssl.SSLParameters;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +57,9 @@ final class RedisCalls implements AutoCloseable {
                 .database(url.database()).ssl(url.tls())
                 // no CLIENT SETINFO round trips on each new connection
                 .clientSetInfoConfig(ClientSetInfoConfig.DISABLED);
+        if (url.tls()) {
+            master.sslParameters(checkingHostName());
+        }
         url.user().ifPresent(master::user);
         url.password().ifPresent(master::password);
         if (url.master().isEmpty()) {
@@ -65,6 +69,9 @@ final class RedisCalls implements AutoCloseable {
         DefaultJedisClientConfig.Builder sentinel = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(millis).socketTimeoutMillis(millis).ssl(url.tls())
                 .clientSetInfoConfig(ClientSetInfoConfig.DISABLED);
+        if (url.tls()) {
+            sentinel.sslParameters(checkingHostName());
+        }
         url.sentinelPassword().ifPresent(sentinel::password);
         Set<HostAndPort> sentinels = new LinkedHashSet<>();
         for (RedisUrl.Address address : url.addresses()) {
@@ -72,6 +79,13 @@ final class RedisCalls implements AutoCloseable {
         }
         JedisClientConfig sentinelConfig = sentinel.build();
         return new JedisSentinelPool(url.master().get(), sentinels, poolConfig, master.build(), sentinelConfig);
+    }
+
+    /** TLS that checks the server's name against its certificate, not only the certificate's chain. */
+    private static SSLParameters checkingHostName() {
+        SSLParameters parameters = new SSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        return parameters;
     }
 
     /**
