@@ -1,5 +1,7 @@
 package dev.holdfast.shared;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.holdfast.config.RedisUrl;
@@ -71,6 +73,22 @@ class SentinelIT {
                     jedis.del(key);
                 }
             }
+        }
+    }
+
+    @Test
+    void aNodeStartsWhileNoSentinelAnswersAndQueuesItsRevocations() throws Exception {
+        Clock clock = Clock.systemUTC();
+        RevocationList local = new RevocationList(clock);
+        String url = "redis-sentinel://127.0.0.1:" + freePort() + ",127.0.0.1:" + freePort() + "/mymaster";
+        try (SharedState alone = SharedState.open(new SharedConfig(RedisUrl.parse(url), "test-" + UUID.randomUUID(),
+                Duration.ofMillis(250), 5, Duration.ofSeconds(1), clock), local)) {
+            String jti = UUID.randomUUID().toString();
+            alone.revoker().revoke(jti, Instant.now().plusSeconds(600));
+            assertTrue(local.isRevoked(jti), "revoked on this node");
+            SharedStatus status = alone.status();
+            assertFalse(status.up(), "reported down");
+            assertEquals(1, status.pending(), "queued for when a Sentinel answers");
         }
     }
 
