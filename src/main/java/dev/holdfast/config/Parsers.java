@@ -147,6 +147,26 @@ final class Parsers {
         };
     }
 
+    static Parser<RedisUrl> redisUrl() {
+        return raw -> {
+            try {
+                return RedisUrl.parse(raw);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidValueException(e.getMessage());
+            }
+        };
+    }
+
+    /** A Redis key prefix part: letters, digits, '.', '_' and '-' (no ':' that would let two names overlap). */
+    static Parser<String> keyNamespace() {
+        return raw -> {
+            if (!raw.matches("[A-Za-z0-9._-]{1,64}")) {
+                throw new InvalidValueException("is not a namespace; use 1 to 64 letters, digits, '.', '_' or '-'");
+            }
+            return raw;
+        };
+    }
+
     static Parser<String> sqlIdentifier() {
         return raw -> {
             if (!SQL_IDENTIFIER.matcher(raw).matches()) {

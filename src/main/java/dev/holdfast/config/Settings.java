@@ -138,6 +138,14 @@ public final class Settings {
             Parsers.strictBoolean(), false, Setting.Scope.INSTANCE);
     public static final Setting<String> FILTER_CONTENT_SECURITY_POLICY = instance("contentSecurityPolicy", null, Parsers.text());
 
+    // --- shared state across nodes (docs/fleet.md)
+
+    public static final Setting<RedisUrl> SHARED_REDIS_URL = shared("shared.redisUrl", null, Parsers.redisUrl());
+    public static final Setting<Duration> SHARED_TIMEOUT = shared("shared.timeout", "PT0.25S",
+            Parsers.duration(Duration.ofMillis(10), Duration.ofSeconds(10)));
+    public static final Setting<String> SHARED_NAMESPACE = documented("shared.namespace",
+            "derived from jwt.issuer and jwt.audience", Parsers.keyNamespace(), false);
+
     static {
         Collections.addAll(DECLARED, JWT_SECRET, JWT_KEYS, JWT_ISSUER, JWT_AUDIENCE, JWT_JWKS_URL, JWT_TTL, JWT_CLOCK_SKEW,
                 JWT_REQUIRE_KID, JWT_CACHE_MAX_ENTRIES,
@@ -152,6 +160,7 @@ public final class Settings {
                 PASSWORD_LEGACY_FORMATS, SQL_UPDATE_HASH,
                 LOGIN_PAGE, LOGIN_LANDING, COOKIE_NAME, COOKIE_PATH, COOKIE_SECURE,
                 HEALTH_ALLOW, PROXY_TRUSTED, AUDIT_TABLE, AUDIT_SPOOL, WRITES_SPOOL, SPOOL_MAX_MEGABYTES, SPOOL_KEY,
+                SHARED_REDIS_URL, SHARED_TIMEOUT, SHARED_NAMESPACE,
                 FILTER_EXCLUDE, FILTER_REQUIRE_ROLES, FILTER_ON_FAILURE, FILTER_NO_STORE, FILTER_CONTENT_SECURITY_POLICY);
     }
 

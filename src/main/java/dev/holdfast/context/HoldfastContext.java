@@ -76,6 +76,7 @@ public final class HoldfastContext implements AutoCloseable {
     private final Optional<LoginEndpoint> emergencyLogin;
     private final LogoutEndpoint logout;
     private final TrustedProxies proxies;
+    private final SharedSetup shared;
 
     private HoldfastContext(Settings settings, Clock clock, ApplicationDirectory application)
             throws IOException, NamingException, ConfigException {
@@ -85,6 +86,7 @@ public final class HoldfastContext implements AutoCloseable {
             Duration ttl = settings.get(Settings.JWT_TTL);
             Duration emergencyTtl = settings.get(Settings.EMERGENCY_TTL);
             RevocationList revocations = new RevocationList(clock);
+            shared = track(SharedSetup.open(settings, revocations, clock));
             TokenIssuer issuer = new TokenIssuer(keys, settings.get(Settings.JWT_ISSUER), settings.find(Settings.JWT_AUDIENCE), clock);
             verifier = TokenSetup.verifier(settings, keys, revocations, clock);
             TokenCookies cookies = TokenSetup.cookies(settings);
@@ -124,7 +126,7 @@ public final class HoldfastContext implements AutoCloseable {
                     .map(update -> track(PasswordUpgrades.through(new SqlHashUpdate(mainDatabase, update), passwords)))
                     .orElseGet(() -> PasswordUpgrades.off(passwords));
             Throttle throttle = new Throttle(settings.get(Settings.LOGIN_MAX_FAILURES), settings.get(Settings.LOGIN_MAX_CLIENT_FAILURES),
-                    settings.get(Settings.LOGIN_LOCKOUT), clock);
+                    settings.get(Settings.LOGIN_LOCKOUT), clock, shared.failures());
             Duration retryAfter = settings.get(Settings.BREAKER_OPEN_FOR);
             String sql = settings.get(Settings.SQL_USER);
             String loginPage = settings.get(Settings.LOGIN_PAGE);
@@ -136,7 +138,7 @@ public final class HoldfastContext implements AutoCloseable {
                     new LoginService(new SqlCredentialStore(database, sql, credentialTier::canAnswer, clock), credentialTier, passwords, throttle, audit,
                             Tier.EMERGENCY, Tier.EMERGENCY, retryAfter, clock),
                     issuer, emergencyTtl, cookies, loginPage, landing, proxies));
-            logout = new LogoutEndpoint(verifier, revocations, cookies, loginPage, proxies);
+            logout = new LogoutEndpoint(verifier, shared.revoker(), cookies, loginPage, proxies);
     
         } catch (IOException | NamingException | ConfigException | RuntimeException | Error e) {
             // Whatever was opened before the failure is closed, so a failed deploy leaks no pool or thread.
@@ -286,6 +288,11 @@ public final class HoldfastContext implements AutoCloseable {
 
     public JournaledWrites writes() {
         return writes;
+    }
+
+    /** State shared with the other nodes through Redis ({@code holdfast.shared.redisUrl}); inert when that is unset. */
+    public SharedSetup shared() {
+        return shared;
     }
 
     /** Closes every part in the reverse order it was opened; a failure to close one does not skip the rest. */

@@ -8,6 +8,7 @@ import dev.holdfast.credential.CredentialTier;
 import dev.holdfast.db.DatabaseUnavailableException;
 import dev.holdfast.db.GuardedDatabase;
 import dev.holdfast.db.PoolSnapshot;
+import dev.holdfast.shared.SharedStatus;
 import dev.holdfast.spool.Spool;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -20,14 +21,18 @@ import java.util.Optional;
 /**
  * What {@code /auth/health} reports: whether each database answers (one bounded probe through the same
  * guarded path logins use, so a hanging database costs the probe at most its deadline and feeds the breaker),
- * pool and breaker state, the credential tier and the spools.
+ * pool and breaker state, the credential tier and the spools; with shared state on, one bounded probe of Redis
+ * (a node that cannot reach it runs on its own state: DEGRADED).
  */
 public final class HealthReport {
     /** The overall verdict. */
     public enum Status {
         /** The main database answers. */
         UP,
-        /** The main database cannot answer; users in the credential tier can still log in. */
+        /**
+         * The main database cannot answer, users in the credential tier can still log in; or shared state is on
+         * and unreachable, so this node runs on its own revocations and counts.
+         */
         DEGRADED,
         /** Nothing can serve a login. */
         DOWN
@@ -52,6 +57,7 @@ public final class HealthReport {
         Probe main = Probe.of(context.mainDatabase());
         Optional<Probe> emergency = context.emergencyDatabase().map(Probe::of);
         CredentialTier.Statistics tier = context.credentialTier().statistics();
+        Optional<SharedStatus> shared = context.shared().status();
         Status status;
         if (main.answered) {
             status = Status.UP;
@@ -59,6 +65,9 @@ public final class HealthReport {
             status = Status.DEGRADED;
         } else {
             status = Status.DOWN;
+        }
+        if (status == Status.UP && shared.isPresent() && !shared.get().up()) {
+            status = Status.DEGRADED;
         }
         StringWriter out = new StringWriter();
         try (JsonGenerator json = JSON.createGenerator(out)) {
@@ -83,6 +92,7 @@ public final class HealthReport {
             json.writeEndObject();
             writeSpool(json, "auditSpool", context.auditSpool().snapshot());
             writeSpool(json, "writesSpool", context.writes().snapshot());
+            writeShared(json, shared);
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("writing JSON to memory failed", e);
@@ -107,6 +117,25 @@ public final class HealthReport {
     private static void writeSpool(JsonGenerator json, String name, Spool.Snapshot spool) throws IOException {
         json.writeFieldName(name);
         spool.writeTo(json);
+    }
+
+    /** {@code shared}: {@code enabled: false}, or the probe's status, breaker, subscription and queued revocations. */
+    private static void writeShared(JsonGenerator json, Optional<SharedStatus> shared) throws IOException {
+        json.writeObjectFieldStart("shared");
+        if (shared.isEmpty()) {
+            json.writeBooleanField("enabled", false);
+        } else {
+            SharedStatus status = shared.get();
+            json.writeStringField("status", status.up() ? "UP" : "DOWN");
+            json.writeStringField("breaker", status.breaker());
+            json.writeBooleanField("listening", status.listening());
+            json.writeNumberField("pendingRevocations", status.pending());
+            json.writeStringField("namespace", status.namespace());
+            if (status.lastFailure().isPresent()) {
+                json.writeStringField("lastFailure", status.lastFailure().get());
+            }
+        }
+        json.writeEndObject();
     }
 
     /** A pool's state without probing it (the spool pool is exercised by its replays). */

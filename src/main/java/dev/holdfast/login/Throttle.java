@@ -33,6 +33,11 @@ import java.util.Optional;
  * </ul>
  * Every count lapses {@code lockout} after its last failure. The oldest entries are dropped first when the map
  * is full; that can only shorten a lock, never lock anyone out.
+ *
+ * <p>With {@link FleetFailures}, the failures the database judged are also counted fleet-wide: an attempt is
+ * refused when either this node's count or the fleet's reaches a limit, so guesses spread over nodes lock the
+ * account too. The fleet is read once per attempt at {@link #begin} and told of each settlement, never while
+ * this throttle's lock is held; when it cannot answer, this node's counts alone apply.
  */
 public final class Throttle {
     static final int MAX_TRACKED = 100_000;
@@ -43,6 +48,7 @@ public final class Throttle {
     private final int maxClientFailures;
     private final Duration lockout;
     private final Clock clock;
+    private final FleetFailures fleet;
     private final Map<String, Failures> failures = new LinkedHashMap<>(1024, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
@@ -53,6 +59,11 @@ public final class Throttle {
     };
 
     public Throttle(int maxFailures, int maxClientFailures, Duration lockout, Clock clock) {
+        this(maxFailures, maxClientFailures, lockout, clock, FleetFailures.NONE);
+    }
+
+    /** A throttle whose database-judged failures also count across the fleet. */
+    public Throttle(int maxFailures, int maxClientFailures, Duration lockout, Clock clock, FleetFailures fleet) {
         if (maxFailures < 1 || maxClientFailures < 1) {
             throw new IllegalArgumentException("maxFailures and maxClientFailures must be at least 1");
         }
@@ -60,6 +71,7 @@ public final class Throttle {
         this.maxClientFailures = maxClientFailures;
         this.lockout = Objects.requireNonNull(lockout, "lockout");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.fleet = Objects.requireNonNull(fleet, "fleet");
     }
 
     /**
@@ -67,11 +79,16 @@ public final class Throttle {
      * failures the database judged plus the attempts being checked reach a limit. Nothing is reserved yet; close
      * the attempt when done.
      */
-    public synchronized Attempt begin(String username, String client) {
+    public Attempt begin(String username, String client) {
         Objects.requireNonNull(username, "username");
         Objects.requireNonNull(client, "client");
-        Duration wait = refusal(userKey(username, client), clientKey(client), false, clock.instant());
-        return new Attempt(userKey(username, client), clientKey(client), wait);
+        String userKey = userKey(username, client);
+        String clientKey = clientKey(client);
+        Optional<FleetFailures.Counts> fleetCounts = fleet.read(userKey, clientKey);
+        synchronized (this) {
+            Duration wait = refusal(userKey, clientKey, false, clock.instant(), fleetCounts);
+            return new Attempt(userKey, clientKey, wait, fleetCounts);
+        }
     }
 
     synchronized int tracked() {
@@ -79,11 +96,17 @@ public final class Throttle {
     }
 
     /** How long a new check must wait under both limits; zero when it may go ahead. Leaves no empty entry. */
-    private Duration refusal(String userKey, String clientKey, boolean inTier, Instant now) {
+    private Duration refusal(String userKey, String clientKey, boolean inTier, Instant now,
+                             Optional<FleetFailures.Counts> fleetCounts) {
         Failures user = current(userKey, now);
         Failures whole = current(clientKey, now);
         Duration wait = longest(user.refusal(maxFailures, inTier, lockout, now),
                 whole.refusal(maxClientFailures, inTier, lockout, now));
+        if (fleetCounts.isPresent()) {
+            FleetFailures.Counts counts = fleetCounts.get();
+            wait = longest(wait, longest(fleetRefusal(counts.user(), counts.userRemaining(), user.inFlight, maxFailures),
+                    fleetRefusal(counts.client(), counts.clientRemaining(), whole.inFlight, maxClientFailures)));
+        }
         forgetIfEmpty(user);
         forgetIfEmpty(whole);
         return wait;
@@ -104,6 +127,17 @@ public final class Throttle {
         if (entry.count == 0 && entry.unconfirmed == 0 && entry.inFlight == 0) {
             failures.remove(entry.key, entry);
         }
+    }
+
+    /**
+     * The wait under one fleet count. It already holds this node's settled failures, so only the attempts in
+     * flight here are added to it (never the local count a second time).
+     */
+    private Duration fleetRefusal(long count, Duration remaining, int inFlight, int limit) {
+        if (count >= limit) {
+            return remaining.isNegative() || remaining.isZero() ? lockout : remaining;
+        }
+        return count + inFlight >= limit ? IN_FLIGHT_WAIT : Duration.ZERO;
     }
 
     private static Duration longest(Duration a, Duration b) {
@@ -127,14 +161,16 @@ public final class Throttle {
         private final String userKey;
         private final String clientKey;
         private final Duration refusedFor;
+        private final Optional<FleetFailures.Counts> fleetCounts;
         private Failures user;
         private Failures client;
         private boolean settled;
 
-        private Attempt(String userKey, String clientKey, Duration refusedFor) {
+        private Attempt(String userKey, String clientKey, Duration refusedFor, Optional<FleetFailures.Counts> fleetCounts) {
             this.userKey = userKey;
             this.clientKey = clientKey;
             this.refusedFor = refusedFor;
+            this.fleetCounts = fleetCounts;
         }
 
         /** How long the client must wait, when the attempt was refused at the start; empty when it may go ahead. */
@@ -168,7 +204,7 @@ public final class Throttle {
                     throw new IllegalStateException("this attempt is reserved already");
                 }
                 Instant now = clock.instant();
-                Duration wait = refusal(userKey, clientKey, inTier, now);
+                Duration wait = refusal(userKey, clientKey, inTier, now, fleetCounts);
                 if (!wait.isZero()) {
                     settled = true;
                     return Optional.of(wait);
@@ -189,6 +225,7 @@ public final class Throttle {
                 user.fail(false, now);
                 client.fail(false, now);
             }
+            fleet.failed(userKey, clientKey, lockout);
         }
 
         /** The credential tier judged the password wrong while the database could not answer. */
@@ -209,6 +246,7 @@ public final class Throttle {
                 user.unconfirmed = 0;
                 tidy();
             }
+            fleet.cleared(userKey);
         }
 
         /** The credential tier verified the password: this user's unconfirmed count from this client is cleared. */

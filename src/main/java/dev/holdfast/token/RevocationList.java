@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentSkipListSet;
  * would expire soonest, because that token is the one whose revocation matters least (it dies soonest by
  * itself). Lookups are lock-free; revocations (rare: logouts) take a lock.
  */
-public final class RevocationList {
+public final class RevocationList implements Revoker {
 
     public static final int DEFAULT_MAX_ENTRIES = 100_000;
 
@@ -36,6 +36,7 @@ public final class RevocationList {
     }
 
     /** Refuses the token with this {@code jti} until {@code expiresAt}; a token already expired is not stored. */
+    @Override
     public synchronized void revoke(String jti, Instant expiresAt) {
         Objects.requireNonNull(jti, "jti");
         Objects.requireNonNull(expiresAt, "expiresAt");

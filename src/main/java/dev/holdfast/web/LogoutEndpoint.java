@@ -1,6 +1,6 @@
 package dev.holdfast.web;
 
-import dev.holdfast.token.RevocationList;
+import dev.holdfast.token.Revoker;
 import dev.holdfast.token.TokenVerifier;
 import dev.holdfast.token.Verification;
 import dev.holdfast.token.VerifiedToken;
@@ -11,19 +11,20 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The HTTP side of {@code /auth/logout}: revokes the presented token's {@code jti} on this node for as long as
+ * The HTTP side of {@code /auth/logout}: revokes the presented token's {@code jti} (on this node, and on the others
+ * when shared state is on) for as long as
  * the verifier would accept it (its expiry plus the clock skew) and clears the cookie. A token that is missing or already invalid still gets its cookie cleared:
  * logging out must always work.
  */
 public final class LogoutEndpoint {
     private final TokenVerifier verifier;
-    private final RevocationList revocations;
+    private final Revoker revocations;
     private final TokenCookies cookies;
     private final BearerTokens tokens;
     private final String loginPage;
     private final TrustedProxies proxies;
 
-    public LogoutEndpoint(TokenVerifier verifier, RevocationList revocations, TokenCookies cookies, String loginPage,
+    public LogoutEndpoint(TokenVerifier verifier, Revoker revocations, TokenCookies cookies, String loginPage,
                           TrustedProxies proxies) {
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.revocations = Objects.requireNonNull(revocations, "revocations");

@@ -1,0 +1,86 @@
+package dev.holdfast.shared;
+
+import dev.holdfast.config.RedisUrl;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/** What {@link SharedState#open} needs: where Redis is, whose keys are ours, and how long a call may take. */
+public final class SharedConfig {
+    private final RedisUrl url;
+    private final String namespace;
+    private final Duration timeout;
+    private final int breakerFailures;
+    private final Duration breakerOpenFor;
+    private final Clock clock;
+
+    /**
+     * @param url             the Redis server or Sentinels ({@code holdfast.shared.redisUrl})
+     * @param namespace       the part of every key after {@code holdfast:} ({@code holdfast.shared.namespace})
+     * @param timeout         the longest wait for a connection and for each answer ({@code holdfast.shared.timeout})
+     * @param breakerFailures failures that open the breaker ({@code holdfast.breaker.failures})
+     * @param breakerOpenFor  how long it stays open before one probe ({@code holdfast.breaker.openFor})
+     * @param clock           time source for expiries and the breaker
+     */
+    public SharedConfig(RedisUrl url, String namespace, Duration timeout, int breakerFailures, Duration breakerOpenFor,
+                        Clock clock) {
+        this.url = Objects.requireNonNull(url, "url");
+        this.namespace = Objects.requireNonNull(namespace, "namespace");
+        if (!namespace.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new IllegalArgumentException("namespace must be 1-64 letters, digits, '.', '_' or '-'");
+        }
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero() || timeout.toMillis() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("timeout must be positive and below 24 days: " + timeout);
+        }
+        this.breakerFailures = breakerFailures;
+        this.breakerOpenFor = Objects.requireNonNull(breakerOpenFor, "breakerOpenFor");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * The namespace when none is set: from the issuer and audience, so that applications accepting each other's
+     * tokens share revocations and two unrelated applications on one Redis never meet.
+     */
+    public static String defaultNamespace(String issuer, Optional<String> audience) {
+        Objects.requireNonNull(issuer, "issuer");
+        String identity = issuer + "\n" + audience.orElse("");
+        return "app-" + Keys.hex(sha256(identity)).substring(0, 16);
+    }
+
+    static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+
+    public RedisUrl url() {
+        return url;
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
+    public Duration timeout() {
+        return timeout;
+    }
+
+    int breakerFailures() {
+        return breakerFailures;
+    }
+
+    Duration breakerOpenFor() {
+        return breakerOpenFor;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+}

@@ -1,0 +1,74 @@
+package dev.holdfast.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class RedisUrlTest {
+
+    @Test
+    void aSingleServerWithDefaults() {
+        RedisUrl url = RedisUrl.parse("redis://cache.internal");
+        assertFalse(url.tls());
+        assertEquals(1, url.addresses().size());
+        assertEquals("cache.internal", url.addresses().get(0).host());
+        assertEquals(6379, url.addresses().get(0).port());
+        assertEquals(Optional.empty(), url.master());
+        assertEquals(Optional.empty(), url.password());
+        assertEquals(0, url.database());
+    }
+
+    @Test
+    void tlsCredentialsPortAndDatabase() {
+        RedisUrl url = RedisUrl.parse("rediss://holdfast:p%40ss+word@10.0.0.5:6380/3");
+        assertTrue(url.tls());
+        assertEquals("10.0.0.5:6380", url.addresses().get(0).toString());
+        assertEquals(Optional.of("holdfast"), url.user());
+        assertEquals(Optional.of("p@ss+word"), url.password());
+        assertEquals(3, url.database());
+    }
+
+    @Test
+    void aPasswordWithoutUserAndAnIpv6Host() {
+        RedisUrl url = RedisUrl.parse("redis://:secret@[::1]:7000");
+        assertEquals(Optional.empty(), url.user());
+        assertEquals(Optional.of("secret"), url.password());
+        assertEquals("::1", url.addresses().get(0).host());
+        assertEquals(7000, url.addresses().get(0).port());
+    }
+
+    @Test
+    void sentinelsWithMasterDatabaseAndSentinelPassword() {
+        RedisUrl url = RedisUrl.parse("rediss-sentinel://:masterpw@s1:26380,s2,s3:26381/mymaster/2?sentinelPassword=sentpw");
+        assertTrue(url.tls());
+        assertEquals(3, url.addresses().size());
+        assertEquals("s1:26380", url.addresses().get(0).toString());
+        assertEquals("s2:26379", url.addresses().get(1).toString());
+        assertEquals(Optional.of("mymaster"), url.master());
+        assertEquals(2, url.database());
+        assertEquals(Optional.of("masterpw"), url.password());
+        assertEquals(Optional.of("sentpw"), url.sentinelPassword());
+    }
+
+    @Test
+    void toStringMasksEveryPassword() {
+        String text = RedisUrl.parse("redis-sentinel://app:masterpw@s1,s2/mymaster?sentinelPassword=sentpw").toString();
+        assertFalse(text.contains("masterpw"), text);
+        assertFalse(text.contains("sentpw"), text);
+        assertTrue(text.contains("s1,s2/mymaster"), text);
+    }
+
+    @Test
+    void refusesWhatIsNotARedisUrlWithoutRepeatingIt() {
+        for (String bad : new String[] {"cache:6379", "http://cache", "redis://", "redis://a,b", "redis://h:0",
+                "redis://h:99999", "redis://h/x", "redis://h/1/2", "redis-sentinel://s1,s2", "redis://h?password=x",
+                "redis://h space"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RedisUrl.parse(bad), bad);
+            assertFalse(e.getMessage().contains("password=x"), e.getMessage());
+        }
+    }
+}
