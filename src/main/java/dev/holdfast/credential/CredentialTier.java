@@ -270,7 +270,8 @@ public final class CredentialTier implements AutoCloseable {
         Map<String, TierStatistics> tiers = statisticsService.getCacheStatistics(ALIAS).getTierStatistics();
         TierStatistics authority = tiers.get(persistent ? "Disk" : "OnHeap");
         long entries = authority == null ? 0 : authority.getMappings();
-        return new Statistics(entries, hits.get(), misses.get(), persistent);
+        return new Statistics(entries, hits.get(), misses.get(), persistent,
+                shared.map(tier -> !tier.skipping()).orElse(false));
     }
 
     /** Closes the cache manager; with a disk tier, the entries are kept for the next start. */
@@ -285,12 +286,14 @@ public final class CredentialTier implements AutoCloseable {
         private final long hits;
         private final long misses;
         private final boolean persistent;
+        private final boolean shared;
 
-        Statistics(long entries, long hits, long misses, boolean persistent) {
+        Statistics(long entries, long hits, long misses, boolean persistent, boolean shared) {
             this.entries = entries;
             this.hits = hits;
             this.misses = misses;
             this.persistent = persistent;
+            this.shared = shared;
         }
 
         public long entries() {
@@ -310,10 +313,18 @@ public final class CredentialTier implements AutoCloseable {
             return persistent;
         }
 
+        /**
+         * Whether a shared store is configured and in use (not left alone after a failure): users other nodes
+         * verified can then log in here too.
+         */
+        public boolean shared() {
+            return shared;
+        }
+
         @Override
         public String toString() {
             return "Statistics[entries=" + entries + ", hits=" + hits + ", misses=" + misses + ", persistent="
-                    + persistent + "]";
+                    + persistent + ", shared=" + shared + "]";
         }
     }
 }

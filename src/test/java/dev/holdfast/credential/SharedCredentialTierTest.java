@@ -244,10 +244,12 @@ class SharedCredentialTierTest {
     @Test
     void aFailingStoreNeverFailsTheTierAndIsLeftAloneForAWhile() {
         CredentialTier tier = node();
+        assertTrue(tier.statistics().shared());
         store.onEveryCall(operation -> {
             throw new IllegalStateException("connection refused (test)");
         });
         tier.remember(user("alice", OLD_HASH));
+        assertFalse(tier.statistics().shared(), "health shows the store left alone");
         assertTrue(tier.find("alice").isPresent(), "the node's own copy still answers");
         assertEquals(Optional.empty(), tier.find("bob"));
         assertFalse(tier.canAnswer("carol"));
@@ -264,6 +266,7 @@ class SharedCredentialTierTest {
         store.onEveryCall(operation -> { });
         tier.remember(user("alice", OLD_HASH));
         assertTrue(node().find("alice").isPresent(), "used again after the pause");
+        assertTrue(tier.statistics().shared());
     }
 
     @Test
@@ -320,6 +323,15 @@ class SharedCredentialTierTest {
         assertEquals(before + 1, store.gets());
         b.find("nobody");
         assertEquals(before + 2, store.gets());
+    }
+
+    @Test
+    void withoutAStoreNothingIsShared() {
+        CredentialTier alone = new CredentialTier(TTL, 100, Optional.empty(), LOCAL_KEY, clock);
+        opened.add(alone);
+        alone.remember(user("alice", OLD_HASH));
+        assertFalse(alone.statistics().shared());
+        assertEquals(0, store.puts());
     }
 
     @Test
