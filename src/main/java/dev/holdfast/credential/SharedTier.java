@@ -45,7 +45,7 @@ final class SharedTier {
 
     SharedTier(SharedCredentialStore store, byte[] key, Duration ttl, int maxEntries, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
-        this.seal = new SealedCredentials(key, SealedCredentials.Format.SHARED);
+        this.seal = new SealedCredentials(Objects.requireNonNull(key, "sharedKey"), SealedCredentials.Format.SHARED);
         this.ttl = ttl;
         this.clock = clock;
         this.rateLimited = new RateLimitedLog(log, LOG_INTERVAL, clock);
