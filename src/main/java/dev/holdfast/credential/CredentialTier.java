@@ -182,6 +182,7 @@ public final class CredentialTier implements AutoCloseable {
             forget(credential.username());
             return;
         }
+        shared.ifPresent(tier -> tier.seen(credential.username(), credential.confirmedAt()));
         cache.put(credential.username(), seal.seal(credential));
         shared.ifPresent(tier -> tier.put(credential));
     }
@@ -189,14 +190,16 @@ public final class CredentialTier implements AutoCloseable {
     /**
      * Replaces the copy of a user the tier already holds with what the database just said (a changed password
      * must not keep working in the next outage); adds nobody. Unlike {@link #find}, it neither opens the entry
-     * nor counts a hit or miss. The shared entry, which cannot be replaced only if present, is removed: the user's
-     * next verified login shares them again.
+     * nor counts a hit or miss. The shared entry is removed rather than replaced (a store cannot replace only
+     * where an entry exists, and a hash whose password the database did not just verify is not shared): the
+     * user's next verified login shares them again.
      */
     public void refresh(StoredCredential credential) {
         Objects.requireNonNull(credential, "credential");
         if (!credential.enabled()) {
             forget(credential.username());
         } else if (!ttl.isZero()) {
+            shared.ifPresent(tier -> tier.seen(credential.username(), credential.confirmedAt()));
             cache.replace(credential.username(), seal.seal(credential));
             shared.ifPresent(tier -> tier.remove(credential.username()));
         }
@@ -229,9 +232,7 @@ public final class CredentialTier implements AutoCloseable {
         if (local.isPresent() || shared.isEmpty()) {
             return local;
         }
-        Optional<StoredCredential> fromShared = shared.get().find(username);
-        fromShared.ifPresent(copy -> cache.put(username, seal.seal(copy)));
-        return fromShared;
+        return shared.get().find(username, copy -> cache.put(username, seal.seal(copy)));
     }
 
     private Optional<StoredCredential> lookUpLocal(String username) {
@@ -261,6 +262,7 @@ public final class CredentialTier implements AutoCloseable {
      */
     public void forget(String username) {
         Objects.requireNonNull(username, "username");
+        shared.ifPresent(tier -> tier.seen(username, clock.instant())); // first: no shared copy lands after the removal
         cache.remove(username);
         shared.ifPresent(tier -> tier.remove(username));
     }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,9 +63,11 @@ final class SharedTier {
 
     /**
      * {@code username}'s shared entry, if usable now, as the copy the local tier may keep: its {@code confirmedAt}
-     * moved earlier when needed so that the copy expires no later than the shared entry.
+     * moved earlier when needed so that the copy expires no later than the shared entry. {@code keep} is given
+     * that copy under the same lock as {@link #seen}, so a copy can never be kept after the database's newer word
+     * on the user (callers record that word with {@link #seen} before they change their own copy).
      */
-    Optional<StoredCredential> find(String username) {
+    Optional<StoredCredential> find(String username, Consumer<StoredCredential> keep) {
         Optional<byte[]> sealed = skipping() ? Optional.empty() : call("get", () -> store.get(username));
         if (sealed == null || sealed.isEmpty()) {
             seal.openShared(DECOY_USER, decoy);
@@ -77,27 +80,42 @@ final class SharedTier {
             return Optional.empty();
         }
         StoredCredential credential = opened.get().credential;
-        Instant now = clock.instant();
         Instant expiresAt = min(opened.get().expiresAt, credential.confirmedAt().plus(ttl));
-        if (!now.isBefore(expiresAt)) {
+        if (!clock.instant().isBefore(expiresAt)) {
             rateLimited.info("expired", "holdfast: shared credential tier entry for user [{}] has expired; ignored",
                     username);
             return Optional.empty();
         }
-        if (olderThanSeen(username, credential.confirmedAt())) {
-            rateLimited.warn("replay", "holdfast: shared credential tier entry for user [{}] is older than what the"
-                    + " database said here since (replayed, or written back after a change); ignored", username);
-            return Optional.empty();
-        }
-        see(username, credential.confirmedAt());
         // expiresAt is at most confirmedAt + ttl: confirmed this early, the local copy dies with the shared entry
-        return Optional.of(new StoredCredential(credential.username(), credential.userId(),
-                credential.passwordHash(), credential.roles(), true, expiresAt.minus(ttl)));
+        StoredCredential copy = new StoredCredential(credential.username(), credential.userId(),
+                credential.passwordHash(), credential.roles(), true, expiresAt.minus(ttl));
+        synchronized (newestSeen) {
+            Instant newest = newestSeen.get(username);
+            if (newest != null && credential.confirmedAt().isBefore(newest)) {
+                rateLimited.warn("replay", "holdfast: shared credential tier entry for user [{}] is older than what"
+                        + " the database said here since (replayed, or written back after a change); ignored",
+                        username);
+                return Optional.empty();
+            }
+            seen(username, credential.confirmedAt());
+            keep.accept(copy);
+        }
+        return Optional.of(copy);
+    }
+
+    /**
+     * Records that the database spoke for {@code username} at {@code at} (verified, changed or removed them): a
+     * shared entry verified before that is refused here from now on. Never later than now: clocks differ.
+     */
+    void seen(String username, Instant at) {
+        Instant clamped = min(at, clock.instant());
+        synchronized (newestSeen) {
+            newestSeen.merge(username, clamped, SharedTier::max);
+        }
     }
 
     /** Shares a credential the database has just verified, until its verification plus {@code ttl}. */
     void put(StoredCredential credential) {
-        see(credential.username(), credential.confirmedAt());
         Instant expiresAt = credential.confirmedAt().plus(ttl);
         Duration left = Duration.between(clock.instant(), expiresAt);
         if (left.isNegative() || left.isZero() || skipping()) {
@@ -110,9 +128,8 @@ final class SharedTier {
         });
     }
 
-    /** Removes {@code username}'s shared entry, and refuses here any entry of theirs verified before now. */
+    /** Removes {@code username}'s shared entry; tried even while the store is left alone. */
     void remove(String username) {
-        see(username, clock.instant());
         call("remove", () -> {
             store.remove(username);
             return null;
@@ -144,21 +161,6 @@ final class SharedTier {
                     CredentialTier.SLOW_SHARED_CALL.toMillis(), CredentialTier.SHARED_RETRY_AFTER);
         }
         return result;
-    }
-
-    /** Records that the database spoke for {@code username} at {@code at} (never later than now: clocks differ). */
-    private void see(String username, Instant at) {
-        Instant clamped = min(at, clock.instant());
-        synchronized (newestSeen) {
-            newestSeen.merge(username, clamped, SharedTier::max);
-        }
-    }
-
-    private boolean olderThanSeen(String username, Instant verifiedAt) {
-        synchronized (newestSeen) {
-            Instant newest = newestSeen.get(username);
-            return newest != null && verifiedAt.isBefore(newest);
-        }
     }
 
     private static Instant min(Instant a, Instant b) {
