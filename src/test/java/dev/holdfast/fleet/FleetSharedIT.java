@@ -21,12 +21,13 @@ import org.junit.jupiter.api.TestInstance;
  * Three nodes running the WAR, each its own JVM, on one PostgreSQL and one Redis (127.0.0.1:6379), each behind a
  * {@link FaultProxy}, sharing state through {@code holdfast.shared.redisUrl}: a logout on one node is refused on
  * the others, failures spread over the nodes lock the account, every node keeps serving while Redis is
- * blackholed, and a logout made meanwhile holds everywhere once Redis is back.
+ * blackholed, a logout made meanwhile holds everywhere once Redis is back, and with the database blackholed a
+ * user verified on one node logs in on the others from the shared credential tier.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FleetSharedIT {
     /** Generous deadlines: they bound a wait for what must happen, and are never what is measured. */
-    private static final Duration PROPAGATION_BOUND = Duration.ofSeconds(15);
+    private static final Duration PROPAGATION_BOUND = Duration.ofSeconds(60);
 
     private final FleetClient client = new FleetClient();
     private Fleet fleet;
@@ -39,14 +40,16 @@ class FleetSharedIT {
     void startTheFleet() throws Exception {
         fleet = Fleet.named("shared");
         redis = FaultProxy.start("127.0.0.1", 6379);
-        for (String user : List.of("alice", "bob", "carol", "dave")) {
+        for (String user : List.of("alice", "bob", "carol", "dave", "erin", "frank")) {
             fleet.addUser(user, user + "-password", "user");
         }
         Path keys = fleet.work().resolve("jwks.json");
         KeyCommand.run(keys, "es256");
-        // A namespace of this run's own: nothing another run left in Redis can meet these nodes.
+        // A namespace of this run's own: nothing another run left in Redis can meet these nodes. A blackholed
+        // database costs a login at most db.maxWait + db.queryTimeout (5 s + 3 s) before the tiers answer.
         Map<String, String> shared = Map.of("holdfast.shared.redisUrl", "redis://127.0.0.1:" + redis.port(),
-                "holdfast.shared.namespace", "fleet-it-" + UUID.randomUUID().toString().substring(0, 8));
+                "holdfast.shared.namespace", "fleet-it-" + UUID.randomUUID().toString().substring(0, 8),
+                "holdfast.db.queryTimeout", "PT3S");
         nodeA = fleet.issuer("node-a", keys, shared);
         nodeB = fleet.issuer("node-b", keys, shared);
         nodeC = fleet.issuer("node-c", keys, shared);
@@ -117,6 +120,29 @@ class FleetSharedIT {
             redis.pass();
         }
         awaitRefusedEverywhere(before);
+        for (FleetNode node : nodes()) {
+            awaitHealth(node, "UP");
+        }
+    }
+
+    @Test
+    void withTheDatabaseBlackholedAUserVerifiedOnOneNodeLogsInOnTheOthersFromTheSharedTier() throws Exception {
+        FleetClient.Answer verified = client.login(nodeA, "erin", "erin-password");
+        assertTrue(verified.status() == 200 && verified.body().contains("\"tier\":\"database\""), verified.toString());
+        fleet.postgres().blackhole();
+        try {
+            for (FleetNode node : List.of(nodeB, nodeC)) {
+                FleetClient.Answer login = client.login(node, "erin", "erin-password");
+                assertEquals(200, login.status(), node.name() + ": " + login);
+                assertTrue(login.body().contains("\"tier\":\"cache\""), node.name() + ": " + login);
+            }
+            FleetClient.Answer wrong = client.login(nodeC, "erin", "not-erins-password");
+            assertEquals(401, wrong.status(), "the shared copy checks the password: " + wrong);
+            FleetClient.Answer unknown = client.login(nodeB, "frank", "frank-password");
+            assertEquals(503, unknown.status(), "no node verified frank: " + unknown);
+        } finally {
+            fleet.postgres().pass();
+        }
         for (FleetNode node : nodes()) {
             awaitHealth(node, "UP");
         }
