@@ -43,6 +43,8 @@ final class TokenTraffic implements AutoCloseable {
     private final Set<FleetNode> outOfService = ConcurrentHashMap.newKeySet();
     private final Map<FleetNode, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     private final List<FleetClient.Token> tokens = new CopyOnWriteArrayList<>();
+    /** Kept after the tokens themselves are dropped at expiry: when each key's last token stops being valid. */
+    private final Map<String, Instant> lastExpiryByKid = new ConcurrentHashMap<>();
     private final List<String> failures = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicLong> okByNodeAndKid = new ConcurrentHashMap<>();
     private final AtomicLong expiredRightly = new AtomicLong();
@@ -67,7 +69,7 @@ final class TokenTraffic implements AutoCloseable {
     /** Logs in once on each issuer (so calls have tokens from the start), then starts the stream. */
     TokenTraffic start() throws IOException, InterruptedException {
         for (FleetNode issuer : issuers) {
-            tokens.add(client.token(issuer, username, password));
+            keep(client.token(issuer, username, password));
         }
         spawn("fleet-logins", this::logInRepeatedly);
         for (int i = 0; i < CALLERS; i++) {
@@ -86,15 +88,18 @@ final class TokenTraffic implements AutoCloseable {
         outOfService.remove(node);
     }
 
-    /** The latest expiry among tokens the client received signed with {@code kid} (null: none). */
+    /** The latest expiry among all tokens the client received signed with {@code kid}, expired ones included. */
     Instant lastExpiryOf(String kid) {
-        Instant last = null;
-        for (FleetClient.Token token : tokens) {
-            if (token.kid().equals(kid) && (last == null || token.expiresAt().isAfter(last))) {
-                last = token.expiresAt();
-            }
+        Instant last = lastExpiryByKid.get(kid);
+        if (last == null) {
+            throw new IllegalStateException("no token signed with " + kid + " was received");
         }
         return last;
+    }
+
+    private void keep(FleetClient.Token token) {
+        lastExpiryByKid.merge(token.kid(), token.expiresAt(), (a, b) -> a.isAfter(b) ? a : b);
+        tokens.add(token);
     }
 
     /** Returns once every node answered at least {@code calls} more calls with 200 for tokens signed with {@code kid}. */
@@ -158,7 +163,7 @@ final class TokenTraffic implements AutoCloseable {
                 count.incrementAndGet();
                 try {
                     if (!outOfService.contains(issuer)) {
-                        tokens.add(client.token(issuer, username, password));
+                        keep(client.token(issuer, username, password));
                         logins.incrementAndGet();
                     }
                 } catch (IOException | RuntimeException e) {
