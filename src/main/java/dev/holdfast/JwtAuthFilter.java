@@ -1,5 +1,6 @@
 package dev.holdfast;
 
+import dev.holdfast.context.SharedSetup;
 import dev.holdfast.context.TokenSetup;
 import dev.holdfast.config.ConfigException;
 import dev.holdfast.config.Settings;
@@ -68,6 +69,9 @@ public final class JwtAuthFilter implements Filter {
     private TrustedProxies proxies;
     private boolean noStore;
     private Optional<String> contentSecurityPolicy;
+    /** A filter without the listener, with {@code shared.redisUrl}: hears the fleet's revocations itself. */
+    private SharedSetup ownShared;
+    private RevocationList ownRevocations;
 
     @Override
     public void init(FilterConfig config) throws ServletException {
@@ -84,7 +88,8 @@ public final class JwtAuthFilter implements Filter {
         } else {
             try {
                 Clock clock = Clock.systemUTC();
-                verifier = TokenSetup.verifier(settings, TokenSetup.keys(settings), new RevocationList(clock), clock);
+                ownRevocations = new RevocationList(clock);
+                verifier = TokenSetup.verifier(settings, TokenSetup.keys(settings), ownRevocations, clock);
             } catch (ConfigException e) {
                 e.problems().forEach(log::error);
                 throw new ServletException("holdfast: filter [" + config.getFilterName() + "] cannot start: "
@@ -113,6 +118,10 @@ public final class JwtAuthFilter implements Filter {
         contentSecurityPolicy = settings.find(Settings.FILTER_CONTENT_SECURITY_POLICY)
                 .map(policy -> policy.trim().replaceAll("\\s+", " "));
         challenge = new Challenge(loginPage, mode(settings.get(Settings.FILTER_ON_FAILURE)));
+        if (ownRevocations != null) {
+            // last, so that no failure above leaves its threads running
+            ownShared = SharedSetup.open(settings, ownRevocations, Clock.systemUTC());
+        }
         log.info("holdfast: filter [{}] protects requests except [{}]{}, onFailure={}, verifier {}", config.getFilterName(),
                 excluded, requiredRoles.isEmpty() ? "" : ", requireRoles=" + requiredRoles,
                 settings.get(Settings.FILTER_ON_FAILURE), shared instanceof TokenVerifier ? "shared with the listener" : "of its own");
@@ -204,7 +213,10 @@ public final class JwtAuthFilter implements Filter {
 
     @Override
     public void destroy() {
-        // nothing to close: a shared verifier belongs to the listener, our own holds no resources
+        // a verifier shared with the listener is the listener's to close; our own holds only shared state
+        if (ownShared != null) {
+            ownShared.close();
+        }
     }
 
     static Challenge.Mode mode(Settings.OnFailure onFailure) {

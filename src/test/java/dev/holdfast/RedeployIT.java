@@ -149,6 +149,18 @@ class RedeployIT {
         redeploy(3, withDisk);
     }
 
+    /**
+     * Shared state on the real Redis at 127.0.0.1:6379: its subscriber and keeper threads, its connections and
+     * the Redis client's classes all go with the application.
+     */
+    @Test
+    void redeploysWithSharedStateOnRedisAndLeavesNothingBehind() throws Exception {
+        Map<String, String> withRedis = new java.util.HashMap<>(settings);
+        withRedis.put("holdfast.shared.redisUrl", "redis://127.0.0.1:6379");
+        withRedis.put("holdfast.shared.namespace", "test-redeploy-" + java.util.UUID.randomUUID());
+        redeploy(3, withRedis);
+    }
+
     private static void redeploy(int rounds, Map<String, String> settings) throws Exception {
         StandardHost host = (StandardHost) tomcat.getHost();
         for (int round = 1; round <= rounds; round++) {

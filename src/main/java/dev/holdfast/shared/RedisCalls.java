@@ -4,6 +4,7 @@ import dev.holdfast.config.RedisUrl;
 import dev.holdfast.db.Breaker;
 import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -32,16 +33,29 @@ final class RedisCalls implements AutoCloseable {
     /** Connections: a few concurrent calls plus the subscriber's one held connection. */
     static final int MAX_CONNECTIONS = 16;
 
-    private final Pool<Jedis> pool;
+    private final SharedConfig config;
     private final Breaker breaker;
     private final String where;
     private volatile String lastFailure;
+    // guarded by this; made at first use, since a Sentinel pool asks the Sentinels at once and they may be down
+    private Pool<Jedis> pool;
+    private boolean closed;
 
     RedisCalls(SharedConfig config) {
+        this.config = config;
         this.where = config.url().toString();
-        int millis = (int) config.timeout().toMillis();
         this.breaker = new Breaker("shared", config.breakerFailures(), config.breakerOpenFor(), Duration.ZERO, config.clock());
-        this.pool = pool(config.url(), millis, config.timeout());
+    }
+
+    /** @throws JedisException when closed, or when no Sentinel names the master */
+    private synchronized Pool<Jedis> pool() {
+        if (closed) {
+            throw new JedisException("shared state is closed");
+        }
+        if (pool == null) {
+            pool = pool(config.url(), (int) config.timeout().toMillis(), config.timeout());
+        }
+        return pool;
     }
 
     private static Pool<Jedis> pool(RedisUrl url, int millis, Duration maxWait) {
@@ -97,11 +111,15 @@ final class RedisCalls implements AutoCloseable {
         if (!breaker.tryAcquire()) {
             return Optional.empty();
         }
-        try (Jedis jedis = pool.getResource()) {
+        try (Jedis jedis = pool().getResource()) {
             T result = work.apply(jedis);
             breaker.onSuccess();
             return Optional.ofNullable(result);
         } catch (JedisException e) {
+            if (e.getCause() instanceof NoSuchElementException) {
+                breaker.onNeutral(); // every connection busy: says nothing about Redis
+                return Optional.empty();
+            }
             breaker.onFailure();
             lastFailure = e.getClass().getSimpleName();
             log.debug("holdfast: shared state at [{}]: {} failed: {}", where, what, e.toString());
@@ -118,7 +136,7 @@ final class RedisCalls implements AutoCloseable {
      * @throws JedisException when Redis cannot be reached
      */
     Jedis dedicated() {
-        return pool.getResource();
+        return pool().getResource();
     }
 
     Breaker.State breakerState() {
@@ -136,7 +154,10 @@ final class RedisCalls implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        pool.close();
+    public synchronized void close() {
+        closed = true;
+        if (pool != null) {
+            pool.close();
+        }
     }
 }

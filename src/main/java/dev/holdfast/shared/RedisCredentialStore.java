@@ -14,9 +14,9 @@ import redis.clients.jedis.params.SetParams;
  */
 final class RedisCredentialStore implements SharedCredentialStore {
     private final RedisCalls redis;
-    private final Keys keys;
+    private final RedisKeys keys;
 
-    RedisCredentialStore(RedisCalls redis, Keys keys) {
+    RedisCredentialStore(RedisCalls redis, RedisKeys keys) {
         this.redis = redis;
         this.keys = keys;
     }

@@ -49,7 +49,7 @@ public final class SharedConfig {
     public static String defaultNamespace(String issuer, Optional<String> audience) {
         Objects.requireNonNull(issuer, "issuer");
         String identity = issuer + "\n" + audience.orElse("");
-        return "app-" + Keys.hex(sha256(identity)).substring(0, 16);
+        return "app-" + RedisKeys.hex(sha256(identity)).substring(0, 16);
     }
 
     static byte[] sha256(String text) {

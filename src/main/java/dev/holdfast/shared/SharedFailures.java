@@ -27,9 +27,9 @@ final class SharedFailures implements FleetFailures {
             "return out");
 
     private final RedisCalls redis;
-    private final Keys keys;
+    private final RedisKeys keys;
 
-    SharedFailures(RedisCalls redis, Keys keys) {
+    SharedFailures(RedisCalls redis, RedisKeys keys) {
         this.redis = redis;
         this.keys = keys;
     }

@@ -44,12 +44,12 @@ final class SharedRevocations implements Revoker {
 
     private final RevocationList local;
     private final RedisCalls redis;
-    private final Keys keys;
+    private final RedisKeys keys;
     private final Clock clock;
     private final PendingRevocations pending;
     private final AtomicBoolean warnedFull = new AtomicBoolean();
 
-    SharedRevocations(RevocationList local, RedisCalls redis, Keys keys, Clock clock, int maxPending) {
+    SharedRevocations(RevocationList local, RedisCalls redis, RedisKeys keys, Clock clock, int maxPending) {
         this.local = local;
         this.redis = redis;
         this.keys = keys;

@@ -34,7 +34,7 @@ public final class SharedState implements AutoCloseable {
 
     private SharedState(SharedConfig config, RevocationList local) {
         this.config = config;
-        Keys keys = new Keys(config.namespace());
+        RedisKeys keys = new RedisKeys(config.namespace());
         this.redis = new RedisCalls(config);
         this.revocations = new SharedRevocations(local, redis, keys, config.clock(), PendingRevocations.MAX_ENTRIES);
         this.failures = new SharedFailures(redis, keys);

@@ -149,6 +149,10 @@ final class Subscriber implements AutoCloseable {
 
         @Override
         public void onSubscribe(String subscribedChannel, int count) {
+            if (closing.getCount() == 0) {
+                unsubscribe(); // closed while this subscription was being made: end it rather than block
+                return;
+            }
             heard();
             subscribed = true;
             caughtUp = revocations.catchUp();

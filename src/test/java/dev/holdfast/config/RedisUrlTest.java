@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -60,6 +61,27 @@ class RedisUrlTest {
         assertFalse(text.contains("masterpw"), text);
         assertFalse(text.contains("sentpw"), text);
         assertTrue(text.contains("s1,s2/mymaster"), text);
+    }
+
+    @Test
+    void theEffectiveSettingsLineMasksTheRedisPassword() throws Exception {
+        Settings settings = new SettingsReader(Map.of(), Map.of(), Map.of(), Map.of(
+                "holdfast.jwt.secret", "0123456789abcdef0123456789abcdef",
+                "holdfast.shared.redisUrl", "rediss://holdfast:hunter2hunter2@redis.internal:6380/1"), "test")
+                .read(SettingsReader.Purpose.FILTER);
+        String line = settings.describe();
+        assertFalse(line.contains("hunter2"), line);
+        assertTrue(line.contains("shared.redisUrl=rediss://holdfast:"), line);
+        assertTrue(line.contains("@redis.internal:6380/1"), line);
+    }
+
+    @Test
+    void aBadUrlStopsTheDeployWithoutRepeatingThePassword() {
+        ConfigException e = assertThrows(ConfigException.class, () -> new SettingsReader(Map.of(), Map.of(), Map.of(), Map.of(
+                "holdfast.jwt.secret", "0123456789abcdef0123456789abcdef",
+                "holdfast.shared.redisUrl", "redis://:hunter2hunter2@a,b"), "test").read(SettingsReader.Purpose.FILTER));
+        assertFalse(String.join("\n", e.problems()).contains("hunter2"), e.problems().toString());
+        assertTrue(String.join("\n", e.problems()).contains("holdfast.shared.redisUrl"), e.problems().toString());
     }
 
     @Test

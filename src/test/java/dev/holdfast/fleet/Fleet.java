@@ -98,14 +98,21 @@ final class Fleet implements AutoCloseable {
         }, "/app/index.jsp", logs));
     }
 
-    /** A node whose only Holdfast part is {@code JwtAuthFilter}, verifying with the keys {@code jwksFrom} publishes. */
-    FleetNode verifier(String name, FleetNode jwksFrom) throws IOException {
+    /**
+     * A node whose only Holdfast part is {@code JwtAuthFilter}, verifying with the keys {@code jwksFrom} publishes;
+     * {@code settings} are added as system properties.
+     */
+    FleetNode verifier(String name, FleetNode jwksFrom, Map<String, String> settings) throws IOException {
         Path app = VerifyOnlyApp.create(work.resolve(name + "-app"));
         String jwksUrl = jwksFrom.uri("/.well-known/jwks.json").toString();
-        return add(new FleetNode(name, () -> TomcatProcess.builder(TomcatProcess.tomcat10Home())
-                .context(TomcatProcess.context("", app))
-                .environment("HOLDFAST_JWT_JWKSURL", jwksUrl)
-                .systemProperty("holdfast.jwt.clockSkew", CLOCK_SKEW), VerifyOnlyApp.PROTECTED_PATH, logs));
+        return add(new FleetNode(name, () -> {
+            TomcatProcess.Builder tomcat = TomcatProcess.builder(TomcatProcess.tomcat10Home())
+                    .context(TomcatProcess.context("", app))
+                    .environment("HOLDFAST_JWT_JWKSURL", jwksUrl)
+                    .systemProperty("holdfast.jwt.clockSkew", CLOCK_SKEW);
+            settings.forEach(tomcat::systemProperty);
+            return tomcat;
+        }, VerifyOnlyApp.PROTECTED_PATH, logs));
     }
 
     /** Starts the nodes side by side (a JVM start is mostly waiting) and returns once all have deployed. */

@@ -49,8 +49,8 @@ class FleetKeysIT {
         KeyCommand.run(admin.resolve("jwks.json"), "es256");
         issuerA = fleet.issuer("issuer-a", installed("issuer-a", "jwks.json"), Map.of());
         issuerB = fleet.issuer("issuer-b", installed("issuer-b", "jwks.json"), Map.of());
-        verifierC = fleet.verifier("verifier-c", issuerA);
-        verifierD = fleet.verifier("verifier-d", issuerA);
+        verifierC = fleet.verifier("verifier-c", issuerA, Map.of());
+        verifierD = fleet.verifier("verifier-d", issuerA, Map.of());
         fleet.start(issuerA, issuerB, verifierC, verifierD);
         client.awaitUp(issuerA);
         client.awaitUp(issuerB);

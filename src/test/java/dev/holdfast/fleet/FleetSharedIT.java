@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Three nodes running the WAR, each its own JVM, on one PostgreSQL and one Redis (127.0.0.1:6379), each behind a
+ * Three nodes running the WAR and a verify-only node (the filter alone, following node A's JWKS), each its own JVM, on one PostgreSQL and one Redis (127.0.0.1:6379), each behind a
  * {@link FaultProxy}, sharing state through {@code holdfast.shared.redisUrl}: a logout on one node is refused on
- * the others, failures spread over the nodes lock the account, every node keeps serving while Redis is
+ * the others (the verify-only node included), failures spread over the nodes lock the account, every node keeps serving while Redis is
  * blackholed, a logout made meanwhile holds everywhere once Redis is back, and with the database blackholed a
  * user verified on one node logs in on the others from the shared credential tier.
  */
@@ -35,6 +35,7 @@ class FleetSharedIT {
     private FleetNode nodeA;
     private FleetNode nodeB;
     private FleetNode nodeC;
+    private FleetNode verifierD;
 
     @BeforeAll
     void startTheFleet() throws Exception {
@@ -53,7 +54,9 @@ class FleetSharedIT {
         nodeA = fleet.issuer("node-a", keys, shared);
         nodeB = fleet.issuer("node-b", keys, shared);
         nodeC = fleet.issuer("node-c", keys, shared);
-        fleet.start(nodeA, nodeB, nodeC);
+        verifierD = fleet.verifier("verifier-d", nodeA, Map.of("holdfast.shared.redisUrl", shared.get("holdfast.shared.redisUrl"),
+                "holdfast.shared.namespace", shared.get("holdfast.shared.namespace")));
+        fleet.start(nodeA, nodeB, nodeC, verifierD);
         for (FleetNode node : nodes()) {
             client.awaitUp(node);
         }
@@ -75,7 +78,7 @@ class FleetSharedIT {
     @Test
     void aLogoutOnOneNodeIsRefusedOnTheOthers() throws Exception {
         FleetClient.Token token = client.token(nodeA, "alice", "alice-password");
-        for (FleetNode node : nodes()) {
+        for (FleetNode node : everyNode()) {
             assertEquals(200, client.call(node, token).status(), node.name());
         }
 
@@ -84,7 +87,7 @@ class FleetSharedIT {
         awaitRefusedEverywhere(token);
         long millis = Duration.ofNanos(System.nanoTime() - loggedOut).toMillis();
 
-        record("logout on node-a refused on node-b and node-c after " + millis + " ms (one logout, polled every 20 ms)");
+        record("logout on node-a refused on node-b, node-c and verifier-d after " + millis + " ms (one logout, polled every 20 ms)");
     }
 
     @Test
@@ -106,12 +109,12 @@ class FleetSharedIT {
         try {
             for (FleetNode node : nodes()) {
                 FleetClient.Token token = client.token(node, "bob", "bob-password");
-                for (FleetNode other : nodes()) {
+                for (FleetNode other : everyNode()) {
                     assertEquals(200, client.call(other, token).status(), "a token of " + node.name() + " on " + other.name());
                 }
                 awaitHealth(node, "DEGRADED");
             }
-            for (FleetNode node : nodes()) {
+            for (FleetNode node : everyNode()) {
                 assertEquals(200, client.call(node, before).status(), node.name());
             }
             assertEquals(204, client.logout(nodeB, before).status());
@@ -148,12 +151,17 @@ class FleetSharedIT {
         }
     }
 
+    /** The nodes that log users in (and answer health). */
     private List<FleetNode> nodes() {
         return List.of(nodeA, nodeB, nodeC);
     }
 
+    private List<FleetNode> everyNode() {
+        return List.of(nodeA, nodeB, nodeC, verifierD);
+    }
+
     private void awaitRefusedEverywhere(FleetClient.Token token) throws InterruptedException {
-        for (FleetNode node : nodes()) {
+        for (FleetNode node : everyNode()) {
             Wait.until(() -> answer(node, token).status() == 401, PROPAGATION_BOUND, node.name() + " refuses " + token);
             assertTrue(answer(node, token).challenge().contains("revoked"), answer(node, token).toString());
         }

@@ -4,12 +4,12 @@ package dev.holdfast.shared;
  * The Redis key and channel names of one namespace: {@code holdfast:<namespace>:...}. User names and client
  * addresses appear only as SHA-256 hashes, so a look at Redis shows no one's login name or address.
  */
-final class Keys {
+final class RedisKeys {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private final String prefix;
 
-    Keys(String namespace) {
+    RedisKeys(String namespace) {
         this.prefix = "holdfast:" + namespace + ":";
     }
 
