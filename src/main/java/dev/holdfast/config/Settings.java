@@ -91,6 +91,8 @@ public final class Settings {
     public static final Setting<Duration> CACHE_TTL = shared("cache.ttl", "PT12H", Parsers.duration(ZERO, Duration.ofDays(30)));
     public static final Setting<Integer> CACHE_MAX_ENTRIES = shared("cache.maxEntries", "10000", Parsers.integer(1, 10_000_000));
     public static final Setting<Path> CACHE_DIR = shared("cache.dir", null, Parsers.path());
+    public static final Setting<Secret> CACHE_SHARED_KEY = documented("cache.sharedKey", "derived from the token signing key",
+            Parsers.secret(32), true);
 
     // --- lock-out
     public static final Setting<Integer> LOGIN_MAX_FAILURES = shared("login.maxFailures", "5", Parsers.integer(1, 1000));
@@ -154,7 +156,7 @@ public final class Settings {
                 BREAKER_PROBE_WAIT,
                 EMERGENCY_ENABLED, EMERGENCY_DB_URL, EMERGENCY_DB_USER, EMERGENCY_DB_PASSWORD, EMERGENCY_DB_MAX_TOTAL,
                 EMERGENCY_ALLOW, EMERGENCY_TTL,
-                CACHE_TTL, CACHE_MAX_ENTRIES, CACHE_DIR,
+                CACHE_TTL, CACHE_MAX_ENTRIES, CACHE_DIR, CACHE_SHARED_KEY,
                 LOGIN_MAX_FAILURES, LOGIN_MAX_CLIENT_FAILURES, LOGIN_LOCKOUT,
                 PASSWORD_BCRYPT_COST, PASSWORD_PBKDF2_ITERATIONS, PASSWORD_ARGON2_MEMORY, PASSWORD_ARGON2_PASSES,
                 PASSWORD_LEGACY_FORMATS, SQL_UPDATE_HASH,

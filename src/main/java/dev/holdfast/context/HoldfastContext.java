@@ -6,6 +6,7 @@ import dev.holdfast.config.Secret;
 import dev.holdfast.config.Setting;
 import dev.holdfast.config.Settings;
 import dev.holdfast.credential.CredentialTier;
+import dev.holdfast.credential.SharedCredentialStore;
 import dev.holdfast.credential.SqlCredentialStore;
 import dev.holdfast.credential.SqlHashUpdate;
 import dev.holdfast.db.Breaker;
@@ -98,8 +99,12 @@ public final class HoldfastContext implements AutoCloseable {
 
             // The tier's integrity key comes from the signing key: whoever can forge the cache can forge tokens anyway.
             settings.find(Settings.CACHE_DIR).ifPresent(dir -> warnIfTemporary(Settings.CACHE_DIR, dir, application));
+            // Shared entries are sealed under holdfast.cache.sharedKey, or a subkey of the signing key; the store never sees it.
+            Optional<SharedCredentialStore> sharedStore = shared.credentialStore();
             credentialTier = track(new CredentialTier(settings.get(Settings.CACHE_TTL), settings.get(Settings.CACHE_MAX_ENTRIES),
-                    settings.find(Settings.CACHE_DIR), keys.deriveSubkey("holdfast credential tier"), clock));
+                    settings.find(Settings.CACHE_DIR), keys.deriveSubkey("holdfast credential tier"), clock, sharedStore,
+                    settings.find(Settings.CACHE_SHARED_KEY).map(Secret::bytes)
+                            .orElseGet(() -> keys.deriveSubkey(CredentialTier.SHARED_SUBKEY_PURPOSE))));
             long spoolBytes = settings.get(Settings.SPOOL_MAX_MEGABYTES) * 1024L * 1024L;
             // Replays get their own small pool and breaker on the main database: a burst of replayed writes
             // never takes connections from logins, and replay successes never hide a failing login query

@@ -23,36 +23,73 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The credential tier's value format: an explicit binary layout (not Java serialisation), encrypted and
- * authenticated with AES-256-GCM from the JDK, so an entry on disk shows neither the hash nor the roles, and
- * one edited, or moved to another username's key, does not open.
+ * The credential tier's value formats: an explicit binary layout (not Java serialisation), encrypted and
+ * authenticated with AES-256-GCM from the JDK, so an entry on disk or in the shared store shows neither the hash
+ * nor the roles, and one edited, or moved to another username's key, does not open.
  *
  * <pre>
- * version:u8 = 2
+ * version:u8 = 2 (local) | 1 (shared)
  * nonce:12 bytes (random per entry)
  * ciphertext and 16-byte tag = AES-256-GCM(encryptionKey, nonce, plaintext, aad)
- *   aad       = "holdfast-credential-tier-v2" || 0x00 || username in UTF-8   (binds the entry to its username)
+ *   aad       = context || 0x00 || username in UTF-8   (binds the entry to its username)
  *   plaintext = username:str  hasId:u8  [id:str]  passwordHash:str  roleCount:i32  role:str*  enabled:u8
  *               confirmedAtSeconds:i64  confirmedAtNanos:i32
+ *               [expiresAtSeconds:i64  expiresAtNanos:i32]   (shared only)
  *   str       = length:i32 + UTF-8 bytes
- * encryptionKey = HMAC-SHA256(key, "holdfast credential tier aes-256-gcm v2")
+ * encryptionKey = HMAC-SHA256(key, label)
+ * local:  context "holdfast-credential-tier-v2",        label "holdfast credential tier aes-256-gcm v2"
+ * shared: context "holdfast-shared-credential-tier-v1", label "holdfast shared credential tier aes-256-gcm v1"
  * </pre>
- * Entries of version 1 (HMAC only, hash in clear) do not open: they are dropped and the user is confirmed by
- * the database again at the next login.
+ * The two formats differ in context and label, so an entry of one never opens as the other, even under one key.
+ * Local entries of version 1 (HMAC only, hash in clear) do not open: they are dropped and the user is confirmed
+ * by the database again at the next login.
  */
 final class SealedCredentials {
     static final int MIN_KEY_BYTES = 32;
-    private static final byte VERSION = 2;
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
-    private static final byte[] CONTEXT = "holdfast-credential-tier-v2".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] KEY_LABEL = "holdfast credential tier aes-256-gcm v2".getBytes(StandardCharsets.US_ASCII);
 
+    /** The two layouts: the node's own tier (Ehcache, heap and disk) and the tier the nodes share. */
+    enum Format {
+        LOCAL((byte) 2, "holdfast-credential-tier-v2", "holdfast credential tier aes-256-gcm v2", false),
+        SHARED((byte) 1, "holdfast-shared-credential-tier-v1", "holdfast shared credential tier aes-256-gcm v1", true);
+
+        final byte version;
+        final byte[] context;
+        final byte[] keyLabel;
+        final boolean sealsExpiry;
+
+        Format(byte version, String context, String keyLabel, boolean sealsExpiry) {
+            this.version = version;
+            this.context = context.getBytes(StandardCharsets.US_ASCII);
+            this.keyLabel = keyLabel.getBytes(StandardCharsets.US_ASCII);
+            this.sealsExpiry = sealsExpiry;
+        }
+    }
+
+    /** A shared entry as opened: the credential and the instant it stops being usable anywhere. */
+    static final class Opened {
+        final StoredCredential credential;
+        final Instant expiresAt;
+
+        Opened(StoredCredential credential, Instant expiresAt) {
+            this.credential = credential;
+            this.expiresAt = expiresAt;
+        }
+    }
+
+    private final Format format;
     private final SecretKeySpec key;
     private final SecureRandom random = new SecureRandom();
 
+    /** The local tier's format. */
     SealedCredentials(byte[] integrityKey) {
+        this(integrityKey, Format.LOCAL);
+    }
+
+    SealedCredentials(byte[] integrityKey, Format format) {
         Objects.requireNonNull(integrityKey, "integrityKey");
+        this.format = Objects.requireNonNull(format, "format");
         if (integrityKey.length < MIN_KEY_BYTES) {
             throw new IllegalArgumentException("integrityKey must be at least " + MIN_KEY_BYTES + " bytes, is "
                     + integrityKey.length);
@@ -60,13 +97,46 @@ final class SealedCredentials {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(integrityKey.clone(), "HmacSHA256"));
-            this.key = new SecretKeySpec(mac.doFinal(KEY_LABEL), "AES");
+            this.key = new SecretKeySpec(mac.doFinal(format.keyLabel), "AES");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is required of every Java runtime", e);
         }
     }
 
+    /** Seals {@code credential} in the local format. */
     byte[] seal(StoredCredential credential) {
+        requireFormat(Format.LOCAL);
+        return sealWith(credential, null);
+    }
+
+    /** Seals {@code credential} in the shared format, usable until {@code expiresAt} and no longer. */
+    byte[] seal(StoredCredential credential, Instant expiresAt) {
+        requireFormat(Format.SHARED);
+        return sealWith(credential, Objects.requireNonNull(expiresAt, "expiresAt"));
+    }
+
+    /**
+     * The credential sealed in {@code sealed} (local format), or empty when the bytes were changed, are not in this
+     * format, were sealed under another key, or belong to another username than {@code username}.
+     */
+    Optional<StoredCredential> open(String username, byte[] sealed) {
+        requireFormat(Format.LOCAL);
+        return openWith(username, sealed).map(opened -> opened.credential);
+    }
+
+    /** As {@link #open}, for the shared format: the credential and its sealed expiry. */
+    Optional<Opened> openShared(String username, byte[] sealed) {
+        requireFormat(Format.SHARED);
+        return openWith(username, sealed);
+    }
+
+    private void requireFormat(Format expected) {
+        if (format != expected) {
+            throw new IllegalStateException("this codec seals the " + format + " format, not " + expected);
+        }
+    }
+
+    private byte[] sealWith(StoredCredential credential, Instant expiresAt) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             writeString(out, credential.username());
@@ -82,6 +152,10 @@ final class SealedCredentials {
             out.writeBoolean(credential.enabled());
             out.writeLong(credential.confirmedAt().getEpochSecond());
             out.writeInt(credential.confirmedAt().getNano());
+            if (expiresAt != null) {
+                out.writeLong(expiresAt.getEpochSecond());
+                out.writeInt(expiresAt.getNano());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
         }
@@ -91,7 +165,7 @@ final class SealedCredentials {
         try {
             byte[] ciphertext = cipher(Cipher.ENCRYPT_MODE, nonce, credential.username()).doFinal(plaintext);
             byte[] sealed = new byte[1 + NONCE_BYTES + ciphertext.length];
-            sealed[0] = VERSION;
+            sealed[0] = format.version;
             System.arraycopy(nonce, 0, sealed, 1, NONCE_BYTES);
             System.arraycopy(ciphertext, 0, sealed, 1 + NONCE_BYTES, ciphertext.length);
             return sealed;
@@ -102,12 +176,8 @@ final class SealedCredentials {
         }
     }
 
-    /**
-     * The credential sealed in {@code sealed}, or empty when the bytes were changed, are not in this format, were
-     * sealed under another key, or belong to another username than {@code username}.
-     */
-    Optional<StoredCredential> open(String username, byte[] sealed) {
-        if (sealed.length < 1 + NONCE_BYTES + TAG_BITS / 8 || sealed[0] != VERSION) {
+    private Optional<Opened> openWith(String username, byte[] sealed) {
+        if (sealed.length < 1 + NONCE_BYTES + TAG_BITS / 8 || sealed[0] != format.version) {
             return Optional.empty();
         }
         byte[] nonce = Arrays.copyOfRange(sealed, 1, 1 + NONCE_BYTES);
@@ -135,10 +205,11 @@ final class SealedCredentials {
             }
             boolean enabled = in.get() != 0;
             Instant confirmedAt = Instant.ofEpochSecond(in.getLong(), in.getInt());
+            Instant expiresAt = format.sealsExpiry ? Instant.ofEpochSecond(in.getLong(), in.getInt()) : Instant.MAX;
             if (in.hasRemaining() || !name.equals(username)) {
                 return Optional.empty();
             }
-            return Optional.of(new StoredCredential(name, id, hash, roles, enabled, confirmedAt));
+            return Optional.of(new Opened(new StoredCredential(name, id, hash, roles, enabled, confirmedAt), expiresAt));
         } catch (BufferUnderflowException | IllegalArgumentException | DateTimeException e) {
             return Optional.empty(); // authentic bytes in a layout this version does not read: unusable
         } finally {
@@ -149,7 +220,7 @@ final class SealedCredentials {
     private Cipher cipher(int mode, byte[] nonce, String username) throws GeneralSecurityException {
         Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
         cipher.init(mode, key, new GCMParameterSpec(TAG_BITS, nonce));
-        cipher.updateAAD(CONTEXT);
+        cipher.updateAAD(format.context);
         cipher.updateAAD(new byte[] {0});
         cipher.updateAAD(username.getBytes(StandardCharsets.UTF_8));
         return cipher;

@@ -4,16 +4,36 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Sealed credential records kept where every node of a fleet can read them, by username. Calls return within
- * the store's deadline; a store that cannot answer reads as empty.
+ * Where the nodes of a fleet share their credential tier (Redis, for example), so a user the database verified on
+ * one node can log in on another while the database cannot answer. The store holds opaque bytes only: the
+ * {@link CredentialTier} seals every entry (AES-256-GCM under a key the store never sees, bound to the username,
+ * with its expiry inside) before {@link #put} and checks it after {@link #get}, so a store that lies, or whoever
+ * can write to it, can make the tier miss but cannot make it accept a hash Holdfast did not seal for that user.
+ *
+ * <p>Rules for implementations:
+ * <ul>
+ *   <li>Return or throw fast: every call is made on a login's thread, so bound it with the client's own connect and
+ *       command timeouts (tens of milliseconds, at most {@link CredentialTier#SLOW_SHARED_CALL}). A call that
+ *       takes longer counts as a failure: the tier then leaves the store alone for
+ *       {@link CredentialTier#SHARED_RETRY_AFTER} (removals excepted).</li>
+ *   <li>Any call may fail with an unchecked exception; the tier catches it, logs it (rate-limited, without the
+ *       bytes) and carries on with its local copy. Do not retry inside a call.</li>
+ *   <li>{@link #get} may return empty when the store is unavailable; the tier reads that as a miss.</li>
+ *   <li>Keep the bytes exactly as given; never log them.</li>
+ *   <li>Thread-safe: called from every request thread at once.</li>
+ * </ul>
  */
 public interface SharedCredentialStore {
-    /** The sealed record stored for this user, or empty when there is none or the store cannot answer. */
+
+    /** The bytes last {@link #put} for {@code username} and not yet expired or removed, or empty. */
     Optional<byte[]> get(String username);
 
-    /** Stores the sealed record for this user for {@code ttl}, replacing any earlier one. */
+    /**
+     * Stores {@code sealed} for {@code username}, replacing what was there, for {@code ttl} (positive) at most: the
+     * store may drop it earlier (eviction), never keep it longer.
+     */
     void put(String username, byte[] sealed, Duration ttl);
 
-    /** Forgets this user's record. */
+    /** Drops {@code username}'s entry, if any: the database says the user is gone, disabled or changed. */
     void remove(String username);
 }

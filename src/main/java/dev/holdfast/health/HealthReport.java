@@ -61,7 +61,7 @@ public final class HealthReport {
         Status status;
         if (main.answered) {
             status = Status.UP;
-        } else if (tier.entries() > 0 || emergency.map(p -> p.answered).orElse(false)) {
+        } else if (tier.entries() > 0 || tier.shared() || emergency.map(p -> p.answered).orElse(false)) {
             status = Status.DEGRADED;
         } else {
             status = Status.DOWN;
@@ -89,6 +89,7 @@ public final class HealthReport {
             json.writeNumberField("hits", tier.hits());
             json.writeNumberField("misses", tier.misses());
             json.writeBooleanField("persistent", tier.persistent());
+            json.writeBooleanField("shared", tier.shared());
             json.writeEndObject();
             writeSpool(json, "auditSpool", context.auditSpool().snapshot());
             writeSpool(json, "writesSpool", context.writes().snapshot());

@@ -106,7 +106,8 @@ public final class LoginService {
             // The database is the authority: a user it no longer knows or has disabled leaves the tier now,
             // under the name typed and (with a case-insensitive sql.user) the name the database holds.
             cache.forget(username);
-            stored.ifPresent(disabled -> cache.forget(disabled.username()));
+            stored.filter(disabled -> !disabled.username().equals(username))
+                    .ifPresent(disabled -> cache.forget(disabled.username()));
             passwords.burnEquivalentWork(password);
             attempt.failed();
             return LoginOutcome.invalidCredentials();

@@ -27,6 +27,9 @@ import org.jose4j.lang.JoseException;
  * java -cp 'holdfast-lib/*' dev.holdfast.token.GenerateKeyCommand hmac                 &gt; jwt.secret
  * java -cp 'holdfast-lib/*' dev.holdfast.token.GenerateKeyCommand es256                &gt; jwks.json
  * java -cp 'holdfast-lib/*' dev.holdfast.token.GenerateKeyCommand rotate ed25519 jwks.json &gt; jwks-new.json
+ * java -cp 'holdfast-lib/*' dev.holdfast.token.GenerateKeyCommand add es256 jwks.json     &gt; jwks-1.json   (several nodes: step 1)
+ * java -cp 'holdfast-lib/*' dev.holdfast.token.GenerateKeyCommand promote &lt;kid&gt; jwks-1.json &gt; jwks-2.json     (step 2)
+ * java -cp 'holdfast-lib/*' dev.holdfast.token.GenerateKeyCommand retire &lt;kid&gt; jwks-2.json  &gt; jwks-3.json     (step 3)
  * java -cp 'holdfast-lib/*' dev.holdfast.token.GenerateKeyCommand public jwks.json     (the public half, to check)
  * java -cp 'holdfast-lib/*' dev.holdfast.token.GenerateKeyCommand kid jwt.secret        (the kid another issuer may send)
  * </pre>
@@ -34,7 +37,12 @@ import org.jose4j.lang.JoseException;
  * Types: {@code hmac} (48 random bytes as {@code base64:...}), {@code rs256} (RSA 3072), {@code es256}
  * (P-256), {@code ed25519}. {@code rotate} puts the new key first (it signs from the next deploy) and keeps
  * the old ones after it (they still verify tokens issued before); drop an old key once {@code jwt.ttl} has
- * passed. Output goes to standard output only, so the key never lands in a shell history or a log.
+ * passed. That is safe for one node only: with several, a node restarted first signs with a key the others do
+ * not know yet. A fleet rotates in three steps, each rolled out to every node before the next:
+ * {@code add} puts the new key last (it verifies, nothing is signed with it), {@code promote} moves a key to
+ * the front (it signs), {@code retire} removes a key once {@code jwt.ttl} plus {@code jwt.clockSkew} have passed
+ * since the last node stopped signing with it. {@code add} prints the new key's {@code kid} on standard error.
+ * Output goes to standard output only, so the key never lands in a shell history or a log.
  *
  * <p>Another issuer that signs with the same secret (or with a key of the JWK Set) can name Holdfast's key:
  * {@code kid} prints the {@code kid} Holdfast derives for a secret file (in the {@code jwt.secret} form: text
@@ -46,7 +54,8 @@ public final class GenerateKeyCommand {
     static final int OK = 0;
     static final int USAGE = 2;
     private static final String USAGE_TEXT = "usage: GenerateKeyCommand hmac|rs256|es256|ed25519"
-            + " | rotate rs256|es256|ed25519 <jwks.json> | public <jwks.json> | kid <secret-file>";
+            + " | rotate rs256|es256|ed25519 <jwks.json> | add rs256|es256|ed25519 <jwks.json>"
+            + " | promote <kid> <jwks.json> | retire <kid> <jwks.json> | public <jwks.json> | kid <secret-file>";
     private static final int HMAC_BYTES = 48;
     private static final int RSA_BITS = 3072;
 
@@ -74,6 +83,33 @@ public final class GenerateKeyCommand {
                 List<JsonWebKey> keys = new ArrayList<>();
                 keys.add(generate(args[1]));
                 keys.addAll(read(args[2]).getJsonWebKeys());
+                out.println(new JsonWebKeySet(keys).toJson(JsonWebKey.OutputControlLevel.INCLUDE_PRIVATE));
+                return OK;
+            }
+            if (command.equals("add") && args.length == 3) {
+                List<JsonWebKey> keys = new ArrayList<>(read(args[2]).getJsonWebKeys());
+                PublicJsonWebKey added = generate(args[1]);
+                keys.add(added);
+                out.println(new JsonWebKeySet(keys).toJson(JsonWebKey.OutputControlLevel.INCLUDE_PRIVATE));
+                err.println("added kid " + added.getKeyId() + " (verifies only; promote it once every node has it)");
+                return OK;
+            }
+            if (command.equals("promote") && args.length == 3) {
+                List<JsonWebKey> keys = new ArrayList<>(read(args[2]).getJsonWebKeys());
+                JsonWebKey promoted = named(keys, args[1]);
+                keys.remove(promoted);
+                keys.add(0, promoted);
+                out.println(new JsonWebKeySet(keys).toJson(JsonWebKey.OutputControlLevel.INCLUDE_PRIVATE));
+                return OK;
+            }
+            if (command.equals("retire") && args.length == 3) {
+                List<JsonWebKey> keys = new ArrayList<>(read(args[2]).getJsonWebKeys());
+                JsonWebKey retired = named(keys, args[1]);
+                if (keys.indexOf(retired) == 0) {
+                    throw new IllegalArgumentException("kid [" + args[1] + "] signs (it is first); promote another key"
+                            + " and wait jwt.ttl plus jwt.clockSkew before retiring it");
+                }
+                keys.remove(retired);
                 out.println(new JsonWebKeySet(keys).toJson(JsonWebKey.OutputControlLevel.INCLUDE_PRIVATE));
                 return OK;
             }
@@ -126,6 +162,15 @@ public final class GenerateKeyCommand {
         // The RFC 7638 thumbprint: the same kid Holdfast would compute, stable across rotations.
         key.setKeyId(key.calculateBase64urlEncodedThumbprint("SHA-256"));
         return key;
+    }
+
+    private static JsonWebKey named(List<JsonWebKey> keys, String kid) {
+        for (JsonWebKey key : keys) {
+            if (kid.equals(key.getKeyId())) {
+                return key;
+            }
+        }
+        throw new IllegalArgumentException("no key with kid [" + kid + "] in the JWK Set; `public` lists the kids");
     }
 
     private static JsonWebKeySet read(String file) throws IOException, JoseException {

@@ -94,4 +94,32 @@ class SealedCredentialsTest {
         assertFalse(alice.toString().contains("$2b$"), alice.toString());
         assertTrue(alice.toString().contains("passwordHash=****"));
     }
+
+    @Test
+    void theSharedFormatRoundTripsItsExpiryAndDetectsEveryChangedByte() {
+        SealedCredentials shared = new SealedCredentials(KEY, SealedCredentials.Format.SHARED);
+        Instant expiresAt = Instant.parse("2026-01-01T22:00:00.5Z");
+        byte[] sealed = shared.seal(alice, expiresAt);
+        SealedCredentials.Opened opened = shared.openShared("alice", sealed).orElseThrow();
+        assertEquals(alice, opened.credential);
+        assertEquals(expiresAt, opened.expiresAt);
+        for (int i = 0; i < sealed.length; i++) {
+            byte[] edited = sealed.clone();
+            edited[i] ^= 0x01;
+            assertTrue(shared.openShared("alice", edited).isEmpty(), "byte " + i);
+        }
+        assertTrue(shared.openShared("mallory", sealed).isEmpty());
+    }
+
+    @Test
+    void aLocalEntryNeverOpensAsASharedOneUnderTheSameKeyNorTheReverse() {
+        SealedCredentials shared = new SealedCredentials(KEY, SealedCredentials.Format.SHARED);
+        byte[] local = seal.seal(alice);
+        local[0] = 1; // even with the shared version byte
+        assertTrue(shared.openShared("alice", local).isEmpty());
+        byte[] sharedEntry = shared.seal(alice, Instant.MAX);
+        sharedEntry[0] = 2;
+        assertEquals(Optional.empty(), seal.open("alice", sharedEntry));
+        assertThrows(IllegalStateException.class, () -> seal.seal(alice, Instant.MAX), "one format per codec");
+    }
 }

@@ -80,7 +80,8 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     private final String upstreamHost;
-    private final int upstreamPort;
+    /** Changes when the server behind moves ({@link #forwardTo}), as a load balancer's member does on restart. */
+    private volatile int upstreamPort;
     private final int port;
     private final Object lock = new Object();
     private final Set<Link> links = ConcurrentHashMap.newKeySet();
@@ -125,6 +126,18 @@ public final class FaultProxy implements AutoCloseable {
     /** {@code jdbcUrl} rewritten to go through this proxy. */
     public String wrap(String jdbcUrl) {
         return TestDatabase.withHostPort(jdbcUrl, host(), port);
+    }
+
+    /**
+     * Sends new connections to another port of the same host from now on (a server restarted on a new port keeps
+     * the address its clients know); connections already open stay with the old one.
+     */
+    public void forwardTo(int port) {
+        if (port < 1 || port > 65_535) {
+            throw new IllegalArgumentException("not a port: " + port);
+        }
+        upstreamPort = port;
+        log.info("fault proxy :{} now forwards to {}:{}", this.port, upstreamHost, port);
     }
 
     /** How many connections the proxy has accepted so far. */

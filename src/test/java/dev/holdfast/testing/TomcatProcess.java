@@ -55,13 +55,16 @@ public final class TomcatProcess implements AutoCloseable {
     private final Path console;
     private final int port;
     private final Map<String, Context> contexts;
+    /** Kills the JVM if the tests' own JVM exits first (a failed or interrupted run): no Tomcat outlives the build. */
+    private final Thread killAtExit;
 
-    private TomcatProcess(Process process, Path base, Path console, int port, Map<String, Context> contexts) {
+    private TomcatProcess(Process process, Path base, Path console, int port, Map<String, Context> contexts, Thread killAtExit) {
         this.process = process;
         this.base = base;
         this.console = console;
         this.port = port;
         this.contexts = contexts;
+        this.killAtExit = killAtExit;
     }
 
     /** The Tomcat 9 the build unpacked ({@code -Dtest.tomcat9.home}, which failsafe sets). */
@@ -153,9 +156,18 @@ public final class TomcatProcess implements AutoCloseable {
     public void close() {
         try {
             stop();
+            removeKillAtExit();
         } finally {
             System.out.println("---- Tomcat's log (" + base + ") ----\n" + log() + "---- end of Tomcat's log ----");
             deleteRecursively(base);
+        }
+    }
+
+    private void removeKillAtExit() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(killAtExit);
+        } catch (IllegalStateException e) {
+            // the JVM is already exiting: the hook runs and kills a process that has ended anyway
         }
     }
 
@@ -244,6 +256,8 @@ public final class TomcatProcess implements AutoCloseable {
         private final Path home;
         private final List<Path> libJars = new ArrayList<>();
         private final Map<String, Context> contexts = new LinkedHashMap<>();
+        private final Map<String, String> systemProperties = new LinkedHashMap<>();
+        private final Map<String, String> environment = new LinkedHashMap<>();
 
         private Builder(Path home) {
             this.home = Objects.requireNonNull(home, "home");
@@ -260,6 +274,18 @@ public final class TomcatProcess implements AutoCloseable {
             if (contexts.putIfAbsent(context.path, context) != null) {
                 throw new IllegalArgumentException("two applications at [" + context.path + "]");
             }
+            return this;
+        }
+
+        /** {@code -Dname=value} on Tomcat's command line: how an admin gives {@code holdfast.*} settings in {@code setenv.sh}. */
+        public Builder systemProperty(String name, String value) {
+            systemProperties.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** An environment variable of Tomcat's JVM, e.g. {@code HOLDFAST_DB_URL} (the test JVM's own {@code HOLDFAST_*} never leak in). */
+        public Builder environment(String name, String value) {
+            environment.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
             return this;
         }
 
@@ -294,12 +320,16 @@ public final class TomcatProcess implements AutoCloseable {
                         .redirectOutput(console.toFile());
                 // Holdfast reads HOLDFAST_* environment variables as settings: none of the test JVM's may leak in.
                 builder.environment().keySet().removeIf(name -> name.startsWith("HOLDFAST_"));
+                builder.environment().putAll(environment);
                 process = builder.start();
             } catch (IOException e) {
                 deleteRecursively(base);
                 throw new UncheckedIOException("cannot start Tomcat from " + home, e);
             }
-            TomcatProcess tomcat = new TomcatProcess(process, base, console, -1, contexts);
+            Process started = process;
+            Thread killAtExit = new Thread(started::destroyForcibly, "kill-tomcat-" + process.pid());
+            Runtime.getRuntime().addShutdownHook(killAtExit);
+            TomcatProcess tomcat = new TomcatProcess(process, base, console, -1, contexts, killAtExit);
             try {
                 tomcat.awaitLog("Server startup in", START_BOUND);
                 String log = tomcat.log();
@@ -313,7 +343,7 @@ public final class TomcatProcess implements AutoCloseable {
                         throw new IllegalStateException("an application did not start (" + failure + "):\n" + log);
                     }
                 }
-                return new TomcatProcess(process, base, console, Integer.parseInt(port.group(1)), contexts);
+                return new TomcatProcess(process, base, console, Integer.parseInt(port.group(1)), contexts, killAtExit);
             } catch (RuntimeException e) {
                 tomcat.close();
                 throw e;
@@ -335,6 +365,7 @@ public final class TomcatProcess implements AutoCloseable {
             command.add("-Djava.util.logging.config.file=" + base.resolve("conf/logging.properties"));
             command.add("-Djava.util.logging.manager=org.apache.juli.ClassLoaderLogManager");
             command.add("-Djava.protocol.handler.pkgs=org.apache.catalina.webresources");
+            systemProperties.forEach((name, value) -> command.add("-D" + name + "=" + value));
             command.add("-classpath");
             command.add(home.resolve("bin/bootstrap.jar") + java.io.File.pathSeparator + home.resolve("bin/tomcat-juli.jar"));
             command.add("org.apache.catalina.startup.Bootstrap");

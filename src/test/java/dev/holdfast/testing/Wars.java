@@ -5,12 +5,12 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 
 /** Where the WAR under test is: {@code -Dtest.holdfast.war} (failsafe sets it), else {@code target/holdfast.war}. */
-final class Wars {
+public final class Wars {
 
     private Wars() {
     }
 
-    static Path builtWar() {
+    public static Path builtWar() {
         Path war = Paths.get(System.getProperty("test.holdfast.war", "target/holdfast.war")).toAbsolutePath();
         if (!Files.isRegularFile(war)) {
             throw new IllegalStateException("no WAR at " + war + "; run `mvn package` (or `mvn verify`) first,"

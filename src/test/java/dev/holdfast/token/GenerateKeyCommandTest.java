@@ -86,6 +86,53 @@ class GenerateKeyCommandTest {
         assertTrue(verifier.verify(oldToken).isValid(), "tokens signed before the rotation still verify");
     }
 
+    /** The fleet's three steps: at no step does a node refuse a token another node (one step behind or ahead) signed. */
+    @Test
+    void addPromoteRetireKeepEveryNodeOneStepApartAcceptingTheOthersTokens(@TempDir Path dir) throws Exception {
+        assertEquals(0, run("es256"));
+        Path step0 = Files.writeString(dir.resolve("step0.json"), output());
+        String oldKid = Keys.fromJwkSet(Files.readString(step0)).signing().kid;
+
+        assertEquals(0, run("add", "es256", step0.toString()));
+        Path step1 = Files.writeString(dir.resolve("step1.json"), output());
+        String newKid = Keys.fromJwkSet(Files.readString(step1)).kids().stream().filter(kid -> !kid.equals(oldKid))
+                .findFirst().orElseThrow();
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains(newKid), "add names the new kid");
+        assertEquals(oldKid, Keys.fromJwkSet(Files.readString(step1)).signing().kid, "an added key does not sign yet");
+
+        assertEquals(0, run("promote", newKid, step1.toString()));
+        Path step2 = Files.writeString(dir.resolve("step2.json"), output());
+        assertEquals(newKid, Keys.fromJwkSet(Files.readString(step2)).signing().kid);
+
+        assertEquals(2, run("retire", newKid, step2.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("signs (it is first)"), err.toString(StandardCharsets.UTF_8));
+        assertEquals(0, run("retire", oldKid, step2.toString()));
+        Path step3 = Files.writeString(dir.resolve("step3.json"), output());
+        assertEquals(java.util.Set.of(newKid), Keys.fromJwkSet(Files.readString(step3)).kids());
+
+        List<Path> steps = List.of(step0, step1, step2, step3);
+        for (int signer = 0; signer < steps.size(); signer++) {
+            String token = token(Keys.fromJwkSet(Files.readString(steps.get(signer))));
+            for (int verifier = Math.max(0, signer - 1); verifier <= Math.min(steps.size() - 1, signer + 1); verifier++) {
+                boolean retiredKeyOnly = signer <= 1 && verifier == 3; // old-key tokens: expired before step 3
+                assertEquals(!retiredKeyOnly, verify(Keys.fromJwkSet(Files.readString(steps.get(verifier))), token),
+                        "token of step " + signer + " at a node on step " + verifier);
+            }
+        }
+        assertEquals(2, run("promote", "no-such-kid", step1.toString()));
+    }
+
+    private static String token(Keys keys) {
+        return new TokenIssuer(keys, "holdfast", Optional.empty(), Clock.systemUTC())
+                .issue("alice", Optional.empty(), List.of(), "database", Duration.ofMinutes(5)).compact();
+    }
+
+    private static boolean verify(Keys keys, String token) {
+        Clock clock = Clock.systemUTC();
+        return new TokenVerifier(keys, "holdfast", Optional.empty(), Duration.ofHours(1), Duration.ofSeconds(30),
+                new RevocationList(clock), clock).verify(token).isValid();
+    }
+
     @Test
     void publicPrintsNoPrivateParts(@TempDir Path dir) throws Exception {
         assertEquals(0, run("es256"));
