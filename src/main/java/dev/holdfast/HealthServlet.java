@@ -36,7 +36,7 @@ public final class HealthServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        if (!ClientNetworks.contains(allowed, proxies.resolve(request).address())) {
+        if (!ClientNetworks.admit(allowed, proxies, request)) {
             ClientNetworks.notFound(response);
             return;
         }
