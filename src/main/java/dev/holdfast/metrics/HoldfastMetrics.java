@@ -37,6 +37,7 @@ import javax.management.ObjectName;
 public final class HoldfastMetrics implements AutoCloseable {
     /** The JMX domain; each MBean also carries {@code app=<application>}. */
     public static final String JMX_DOMAIN = "holdfast";
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final PrometheusMeterRegistry prometheus;
     private final Optional<JmxMeterRegistry> jmx;
@@ -150,12 +151,17 @@ public final class HoldfastMetrics implements AutoCloseable {
 
     /** The content type {@link #scrape} writes for an {@code Accept} header (Prometheus text, or OpenMetrics). */
     public String contentType(String accept) {
-        return formats.findWriter(accept).getContentType();
+        return formats.findWriter(supported(accept)).getContentType();
     }
 
     /** Writes every meter in the format {@code accept} asks for (see {@link #contentType(String)}). */
     public void scrape(OutputStream out, String accept) throws IOException {
-        prometheus.scrape(out, accept);
+        prometheus.scrape(out, supported(accept));
+    }
+
+    /** The protobuf format is not in the build: a client that prefers it gets the Prometheus text format. */
+    private String supported(String accept) {
+        return accept != null && formats.findWriter(accept).isAvailable() ? accept : PROMETHEUS_TEXT;
     }
 
     /** Closes both registries; the JMX one unregisters its MBeans. */
