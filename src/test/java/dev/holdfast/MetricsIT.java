@@ -66,7 +66,7 @@ class MetricsIT {
     private static String scrape() {
         Answer answer = http.get("/auth/metrics");
         assertEquals(200, answer.status(), answer.toString());
-        assertTrue(answer.header("Content-Type").startsWith("text/plain; version=0.0.4"), answer.header("Content-Type"));
+        assertTrue(answer.header("Content-Type").replace(" ", "").startsWith("text/plain;version=0.0.4"), answer.header("Content-Type"));
         return answer.body();
     }
 
