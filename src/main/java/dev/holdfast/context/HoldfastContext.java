@@ -17,8 +17,8 @@ import dev.holdfast.files.UnsafeDirectoryException;
 import dev.holdfast.login.LoginService;
 import dev.holdfast.login.PasswordUpgrades;
 import dev.holdfast.login.Throttle;
-import dev.holdfast.metrics.HoldfastMetrics;
 import dev.holdfast.login.Tier;
+import dev.holdfast.metrics.HoldfastMetrics;
 import dev.holdfast.password.HashPolicy;
 import dev.holdfast.password.PasswordVerifier;
 import dev.holdfast.spool.JournalKey;
@@ -143,7 +143,6 @@ public final class HoldfastContext implements AutoCloseable {
                     issuer, emergencyTtl, cookies, loginPage, landing, proxies));
             logout = new LogoutEndpoint(verifier, revocations, cookies, loginPage, proxies);
             MetricsSetup.bind(metrics, this);
-
         } catch (IOException | NamingException | ConfigException | RuntimeException | Error e) {
             // Whatever was opened before the failure is closed, so a failed deploy leaks no pool or thread.
             close();

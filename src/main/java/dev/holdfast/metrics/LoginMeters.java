@@ -21,6 +21,8 @@ public final class LoginMeters implements LoginObserver {
     private static final Duration[] BUCKETS = {Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
         Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
 
+    private final MeterRegistry registry;
+    private final String endpoint;
     private final Map<LoginOutcome.Kind, Counter> failures = new EnumMap<>(LoginOutcome.Kind.class);
     private final Map<Tier, Counter> successes = new EnumMap<>(Tier.class);
     private final Map<LoginOutcome.Kind, Timer> durations = new EnumMap<>(LoginOutcome.Kind.class);
@@ -30,6 +32,8 @@ public final class LoginMeters implements LoginObserver {
      * @param tiers    the tiers a success of this endpoint can come from
      */
     public LoginMeters(MeterRegistry registry, String endpoint, Tier... tiers) {
+        this.registry = registry;
+        this.endpoint = endpoint;
         for (LoginOutcome.Kind kind : LoginOutcome.Kind.values()) {
             if (kind != LoginOutcome.Kind.SUCCESS) {
                 failures.put(kind, counter(registry, endpoint, kind, "none"));
@@ -55,12 +59,16 @@ public final class LoginMeters implements LoginObserver {
                 .register(registry);
     }
 
+    /** A tier not named at construction still counts: the registry makes the meter once, then finds it. */
+    private Counter success(Tier tier) {
+        Counter known = successes.get(tier);
+        return known != null ? known : counter(registry, endpoint, LoginOutcome.Kind.SUCCESS, tier.wireName());
+    }
+
     @Override
     public void ended(LoginOutcome outcome, long nanos) {
-        Counter counter = outcome.tier().map(successes::get).orElseGet(() -> failures.get(outcome.kind()));
-        if (counter != null) {
-            counter.increment();
-        }
+        Counter counter = outcome.tier().map(this::success).orElseGet(() -> failures.get(outcome.kind()));
+        counter.increment();
         durations.get(outcome.kind()).record(nanos, TimeUnit.NANOSECONDS);
     }
 }
