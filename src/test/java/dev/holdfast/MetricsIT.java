@@ -32,11 +32,12 @@ class MetricsIT {
     private static final LoginHarness http = new LoginHarness();
     private static FaultProxy proxy;
     private static EmbeddedJetty jetty;
+    private static String url;
 
     @BeforeAll
     static void deploy() throws IOException {
         TestDatabase database = TestDatabase.shared();
-        String url = database.createDatabaseWithSchema("metrics");
+        url = database.createDatabaseWithSchema("metrics");
         database.insertUser(url, "alice", LoginHarness.cheapHash("alice-password"), "user", true);
         database.insertUser(url, "stranger", LoginHarness.cheapHash("stranger-password"), "user", true);
         proxy = FaultProxy.inFrontOf(database);
@@ -153,5 +154,18 @@ class MetricsIT {
         assertTrue(ObjectName.unquote(poolMax.getKeyProperty("app")).startsWith("ROOT-"), poolMax.toString());
         double value = ((Number) HoldfastMBeans.PLATFORM.getAttribute(poolMax, "Value")).doubleValue();
         assertTrue(value >= 1, poolMax + " = " + value);
+    }
+
+    @Test
+    void withMetricsOffTheEndpointIsA404AndTheFilterStillWorks() {
+        LoginHarness off = new LoginHarness();
+        try (EmbeddedJetty quiet = LoginHarness.builder(url, "holdfast-metrics-off")
+                .contextParameter("holdfast.metrics.enabled", "false").start()) {
+            off.use(quiet);
+            assertEquals(404, off.get("/auth/metrics").status());
+            Answer login = off.jsonLogin("alice", "alice-password");
+            assertEquals(200, login.status(), login.toString());
+            assertEquals(200, off.get("/app/", "Authorization", "Bearer " + login.token()).status());
+        }
     }
 }
