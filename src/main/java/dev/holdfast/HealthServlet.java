@@ -37,7 +37,7 @@ public final class HealthServlet extends HttpServlet {
     /** Hidden from outsiders whatever the method: a {@code 405} for their {@code POST} would give it away. */
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
-        if (!ClientNetworks.contains(allowed, proxies.resolve(request).address())) {
+        if (!ClientNetworks.admit(allowed, proxies, request)) {
             ClientNetworks.notFound(request, response);
             return;
         }

@@ -6,6 +6,7 @@ import dev.holdfast.config.SettingsReader;
 import dev.holdfast.context.ApplicationDirectory;
 import dev.holdfast.context.HoldfastContext;
 import dev.holdfast.context.TokenSetup;
+import dev.holdfast.web.FilterCounts;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -58,6 +59,7 @@ public final class HoldfastListener implements ServletContextListener {
         servletContext.setAttribute(TokenSetup.VERIFIER_ATTRIBUTE, context.verifier());
         servletContext.setAttribute(TokenSetup.KEYS_ATTRIBUTE, context.keys());
         servletContext.setAttribute(CriticalWrites.ATTRIBUTE, new CriticalWrites(context.writes()));
+        context.metrics().ifPresent(metrics -> servletContext.setAttribute(FilterCounts.ATTRIBUTE, metrics.filterCounts()));
         log.info("holdfast: started for {}", servletContext.getContextPath().isEmpty() ? "/" : servletContext.getContextPath());
     }
 
@@ -77,6 +79,7 @@ public final class HoldfastListener implements ServletContextListener {
         servletContext.removeAttribute(TokenSetup.VERIFIER_ATTRIBUTE);
         servletContext.removeAttribute(TokenSetup.KEYS_ATTRIBUTE);
         servletContext.removeAttribute(CriticalWrites.ATTRIBUTE);
+        servletContext.removeAttribute(FilterCounts.ATTRIBUTE);
         if (context instanceof HoldfastContext) {
             ((HoldfastContext) context).close();
             deregisterOurJdbcDrivers();

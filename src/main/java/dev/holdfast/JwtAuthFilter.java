@@ -13,6 +13,7 @@ import dev.holdfast.token.VerifiedToken;
 import dev.holdfast.web.AuthenticatedRequest;
 import dev.holdfast.web.BearerTokens;
 import dev.holdfast.web.Challenge;
+import dev.holdfast.web.FilterCounts;
 import dev.holdfast.web.LoginForm;
 import dev.holdfast.web.PathPatterns;
 import dev.holdfast.web.SameOrigin;
@@ -72,6 +73,7 @@ public final class JwtAuthFilter implements Filter {
     /** A filter without the listener, with {@code shared.redisUrl}: hears the fleet's revocations itself. */
     private SharedSetup ownShared;
     private RevocationList ownRevocations;
+    private FilterCounts counts;
 
     @Override
     public void init(FilterConfig config) throws ServletException {
@@ -96,6 +98,9 @@ public final class JwtAuthFilter implements Filter {
                         + String.join("; ", e.problems()));
             }
         }
+        // The listener's counts, which /auth/metrics shows; a filter on its own counts into its own, unread.
+        Object sharedCounts = config.getServletContext().getAttribute(FilterCounts.ATTRIBUTE);
+        counts = sharedCounts instanceof FilterCounts ? (FilterCounts) sharedCounts : new FilterCounts();
         String loginPage = settings.get(Settings.LOGIN_PAGE);
         List<String> patterns = new ArrayList<>(settings.find(Settings.FILTER_EXCLUDE)
                 .orElse(List.of("/auth/*", "/.well-known/*")));
@@ -157,11 +162,13 @@ public final class JwtAuthFilter implements Filter {
         switch (extraction.outcome()) {
             case NONE:
                 log.debug("no token");
+                counts.count(FilterCounts.Result.NO_TOKEN);
                 LoginForm.discardBody(request, response);
                 challenge.noToken(request, response);
                 return;
             case MALFORMED:
                 log.debug("refused: malformed Authorization header");
+                counts.count(FilterCounts.Result.MALFORMED_HEADER);
                 LoginForm.discardBody(request, response);
                 challenge.invalidToken(request, response, "the Authorization header is not one Bearer token", true);
                 return;
@@ -184,6 +191,7 @@ public final class JwtAuthFilter implements Filter {
         Optional<Rejection> rejection = verification.rejection();
         if (rejection.isPresent()) {
             log.debug("refused: token {} ({})", rejection.get(), extraction.transport().orElseThrow());
+            counts.count(rejection.get());
             LoginForm.discardBody(request, response);
             challenge.invalidToken(request, response, rejection.get().description(), !fromCookie);
             return;
@@ -192,16 +200,19 @@ public final class JwtAuthFilter implements Filter {
         MDC.put(MDC_USER, token.subject());
         if (fromCookie && SameOrigin.isUnsafe(request.getMethod()) && !SameOrigin.isSameOrigin(request, proxies)) {
             log.debug("refused: cross-site {} with the login cookie", request.getMethod());
+            counts.count(FilterCounts.Result.CROSS_SITE);
             LoginForm.discardBody(request, response);
             Challenge.crossOrigin(response);
             return;
         }
         if (!requiredRoles.isEmpty() && requiredRoles.stream().noneMatch(token.roles()::contains)) {
             log.debug("refused: none of the required roles {}", requiredRoles);
+            counts.count(FilterCounts.Result.ROLE_MISSING);
             LoginForm.discardBody(request, response);
             challenge.insufficientRole(request, response);
             return;
         }
+        counts.count(FilterCounts.Result.ACCEPTED);
         // Set before the application writes, so a page that sets its own value keeps it.
         if (noStore) {
             response.setHeader("Cache-Control", "no-store");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.holdfast.password.PasswordVerifier;
 import dev.holdfast.testing.FaultProxy;
+import dev.holdfast.testing.PrometheusText;
 import dev.holdfast.testing.TestDatabase;
 import dev.holdfast.testing.TestSecrets;
 import dev.holdfast.testing.TomcatProcess;
@@ -176,10 +177,14 @@ class JavaxWarTomcat9IT {
 
     @Test
     @Order(7)
-    void healthIsUp() throws Exception {
+    void healthIsUpAndMetricsCountTheLogins() throws Exception {
         HttpResponse<String> health = send(get("/auth/health"));
         assertEquals(200, health.statusCode(), health.body());
         assertTrue(health.body().contains("\"status\":\"UP\""), health.body());
+        HttpResponse<String> metrics = send(get("/auth/metrics"));
+        assertEquals(200, metrics.statusCode(), metrics.body());
+        assertTrue(PrometheusText.value(metrics.body(),
+                "holdfast_logins_total{endpoint=\"login\",outcome=\"success\",tier=\"database\"}") >= 1, metrics.body());
     }
 
     @Test

@@ -1,12 +1,14 @@
 package dev.holdfast;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import dev.holdfast.password.PasswordVerifier;
 import dev.holdfast.testing.FaultProxy;
+import dev.holdfast.testing.HoldfastMBeans;
 import dev.holdfast.testing.TestDatabase;
 import dev.holdfast.testing.TestSecrets;
 import java.io.IOException;
@@ -24,6 +26,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.catalina.Host;
@@ -43,10 +46,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The built WAR deployed, used and undeployed ten times in one real Tomcat 10.1, as an admin's redeploys
- * would: each deploy must work, and each undeploy must leave nothing behind. "Nothing" is checked three
+ * would: each deploy must work, and each undeploy must leave nothing behind. "Nothing" is checked four
  * ways: no {@code holdfast-*} thread (and no thread at all carrying the application's class loader) is
- * alive, Tomcat's class loader logs no leak warning (threads, ThreadLocals, JDBC drivers), and after a GC
- * the application's class loader is gone, which {@link StandardHost#findReloadedContextMemoryLeaks()} confirms.
+ * alive, no MBean of the {@code holdfast} domain is left (the meters, {@code holdfast.metrics.jmx}), Tomcat's
+ * class loader logs no leak warning (threads, ThreadLocals, JDBC drivers), and after a GC the application's
+ * class loader is gone, which {@link StandardHost#findReloadedContextMemoryLeaks()} confirms.
  *
  * <p>Settings: the database (main and emergency pools, both owned by the application), the key and the spool
  * directories; once more with {@code holdfast.cache.dir}, which adds Ehcache's disk tier.
@@ -101,7 +105,9 @@ class RedeployIT {
                 "holdfast.db.url", proxy.wrap(url),
                 "holdfast.emergency.enabled", "true",
                 "holdfast.audit.spool", baseDir.resolve("audit").toString(),
-                "holdfast.writes.spool", baseDir.resolve("writes").toString());
+                "holdfast.writes.spool", baseDir.resolve("writes").toString(),
+                // metrics are on by default; their MBeans too here, so each undeploy must unregister them
+                "holdfast.metrics.jmx", "true");
 
         Files.createDirectories(baseDir.resolve("webapps"));
         tomcat = new Tomcat();
@@ -175,11 +181,13 @@ class RedeployIT {
             String token = login.body().replaceAll(".*\"access_token\":\"([^\"]+)\".*", "$1");
             HttpResponse<String> page = send(HttpRequest.newBuilder(uri("/app/")).header("Authorization", "Bearer " + token));
             assertEquals(200, page.statusCode(), "round " + round);
+            assertFalse(HoldfastMBeans.all().isEmpty(), "round " + round + ": the meters are MBeans");
 
             host.removeChild(context); // stops and destroys the context, as an undeploy does
             context = null;
 
             assertNoApplicationThreads(round, loader);
+            assertEquals(Set.of(), HoldfastMBeans.all(), "round " + round + ": MBeans left after undeploy");
             assertEquals(List.of(), List.copyOf(classLoaderWarnings), "round " + round + ": Tomcat's class loader warned");
             assertClassLoaderCollected(round, loader);
             assertEquals(List.of(), List.of(host.findReloadedContextMemoryLeaks()), "round " + round + ": Tomcat's findReloadedContextMemoryLeaks()");

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.holdfast.context.ApplicationDirectory;
 import dev.holdfast.password.PasswordVerifier;
 import dev.holdfast.testing.FaultProxy;
+import dev.holdfast.testing.HoldfastMBeans;
+import dev.holdfast.testing.PrometheusText;
 import dev.holdfast.testing.TestDatabase;
 import dev.holdfast.testing.TestSecrets;
 import java.io.IOException;
@@ -125,6 +127,7 @@ class TwoAppsOneTomcatIT {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         List<String> paths = List.of("/two-apps-a-" + suffix, "/two-apps-b-" + suffix);
         List<Path> applicationDirectories = new ArrayList<>();
+        List<String> applicationNames = new ArrayList<>();
         Tomcat tomcat = new Tomcat();
         try (FaultProxy proxy = FaultProxy.inFrontOf(database)) {
             Files.createDirectories(base.resolve("webapps"));
@@ -143,7 +146,9 @@ class TwoAppsOneTomcatIT {
                         // Generous: a cold first login on a loaded machine must not time out; the outage
                         // below refuses connections, which fails at once whatever the deadline.
                         "holdfast.db.maxWait", "PT10S",
-                        "holdfast.db.queryTimeout", "PT20S")));
+                        "holdfast.db.queryTimeout", "PT20S",
+                        // Each application's meters as MBeans too: named apart, gone with it.
+                        "holdfast.metrics.jmx", "true")));
             }
             tomcat.start();
             for (Context context : contexts) {
@@ -151,6 +156,7 @@ class TwoAppsOneTomcatIT {
                 ApplicationDirectory directory = ApplicationDirectory.of(context.getPath(),
                         Optional.ofNullable(context.getServletContext().getVirtualServerName()), Optional.empty());
                 applicationDirectories.add(directory.base());
+                applicationNames.add(directory.name());
             }
             assertFalse(applicationDirectories.get(0).equals(applicationDirectories.get(1)));
             List<URI> bases = new ArrayList<>();
@@ -167,6 +173,15 @@ class TwoAppsOneTomcatIT {
                 assertTrue(token.find());
                 tokens.add(token.group(1));
             }
+
+            // Each application counts its own logins, on /auth/metrics and under its own name in JMX.
+            for (URI app : bases) {
+                String metrics = send(HttpRequest.newBuilder(app.resolve("auth/metrics")).GET()).body();
+                assertEquals(1.0, PrometheusText.value(metrics,
+                        "holdfast_logins_total{endpoint=\"login\",outcome=\"success\",tier=\"database\"}"));
+            }
+            assertTrue(HoldfastMBeans.applications().containsAll(applicationNames), HoldfastMBeans.applications().toString());
+            assertEquals(HoldfastMBeans.of(applicationNames.get(0)).size(), HoldfastMBeans.of(applicationNames.get(1)).size());
 
             // The database becomes unreachable: logins go on from the credential tier, audit rows wait in the spools.
             proxy.refuse();
@@ -221,6 +236,9 @@ class TwoAppsOneTomcatIT {
                 deleteRecursively(directory);
             }
             deleteRecursively(base);
+        }
+        for (String application : applicationNames) {
+            assertEquals(java.util.Set.of(), HoldfastMBeans.of(application), application + "'s MBeans after undeploy");
         }
     }
 }

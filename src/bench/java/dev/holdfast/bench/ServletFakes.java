@@ -94,7 +94,10 @@ final class ServletFakes {
         });
     }
 
-    /** A response the accepted path only sets headers on (Cache-Control, Content-Security-Policy); nothing else. */
+    /**
+     * A response the accepted path must not write to: only headers may be set (the filter's {@code noStore}
+     * sets {@code Cache-Control} before the application writes); anything else fails.
+     */
     static HttpServletResponse untouchedResponse() {
         return proxy(HttpServletResponse.class, (name, args) -> {
             if (name.equals("setHeader")) {

@@ -120,6 +120,8 @@ public final class Settings {
     // --- operations
     public static final Setting<List<Cidr>> HEALTH_ALLOW = shared("health.allow", "127.0.0.1/32,::1/128", Parsers.networks());
     public static final Setting<List<Cidr>> PROXY_TRUSTED = shared("proxy.trusted", null, Parsers.networks());
+    public static final Setting<Boolean> METRICS_ENABLED = shared("metrics.enabled", "true", Parsers.strictBoolean());
+    public static final Setting<Boolean> METRICS_JMX = shared("metrics.jmx", "false", Parsers.strictBoolean());
     public static final Setting<String> AUDIT_TABLE = shared("audit.table", "holdfast_audit", Parsers.sqlIdentifier());
     /** Default computed per application (context path and container) by the listener. */
     public static final Setting<Path> AUDIT_SPOOL = documented("audit.spool", "${user.home}/.holdfast/<application>/audit",
@@ -161,7 +163,7 @@ public final class Settings {
                 PASSWORD_BCRYPT_COST, PASSWORD_PBKDF2_ITERATIONS, PASSWORD_ARGON2_MEMORY, PASSWORD_ARGON2_PASSES,
                 PASSWORD_LEGACY_FORMATS, SQL_UPDATE_HASH,
                 LOGIN_PAGE, LOGIN_LANDING, COOKIE_NAME, COOKIE_PATH, COOKIE_SECURE,
-                HEALTH_ALLOW, PROXY_TRUSTED, AUDIT_TABLE, AUDIT_SPOOL, WRITES_SPOOL, SPOOL_MAX_MEGABYTES, SPOOL_KEY,
+                HEALTH_ALLOW, PROXY_TRUSTED, METRICS_ENABLED, METRICS_JMX, AUDIT_TABLE, AUDIT_SPOOL, WRITES_SPOOL, SPOOL_MAX_MEGABYTES, SPOOL_KEY,
                 SHARED_REDIS_URL, SHARED_TIMEOUT, SHARED_NAMESPACE,
                 FILTER_EXCLUDE, FILTER_REQUIRE_ROLES, FILTER_ON_FAILURE, FILTER_NO_STORE, FILTER_CONTENT_SECURITY_POLICY);
     }

@@ -19,6 +19,7 @@ import dev.holdfast.login.LoginService;
 import dev.holdfast.login.PasswordUpgrades;
 import dev.holdfast.login.Throttle;
 import dev.holdfast.login.Tier;
+import dev.holdfast.metrics.HoldfastMetrics;
 import dev.holdfast.password.HashPolicy;
 import dev.holdfast.password.PasswordVerifier;
 import dev.holdfast.spool.JournalKey;
@@ -78,11 +79,13 @@ public final class HoldfastContext implements AutoCloseable {
     private final LogoutEndpoint logout;
     private final TrustedProxies proxies;
     private final SharedSetup shared;
+    private final Optional<HoldfastMetrics> metrics;
 
     private HoldfastContext(Settings settings, Clock clock, ApplicationDirectory application)
             throws IOException, NamingException, ConfigException {
         try {
             this.settings = settings;
+            metrics = MetricsSetup.open(settings, application).map(this::track);
             keys = TokenSetup.keys(settings);
             Duration ttl = settings.get(Settings.JWT_TTL);
             Duration emergencyTtl = settings.get(Settings.EMERGENCY_TTL);
@@ -137,14 +140,17 @@ public final class HoldfastContext implements AutoCloseable {
             String loginPage = settings.get(Settings.LOGIN_PAGE);
             String landing = settings.get(Settings.LOGIN_LANDING);
             LoginService main = new LoginService(new SqlCredentialStore(mainDatabase, sql, credentialTier::canAnswer, clock), credentialTier, passwords, throttle,
-                    audit, Tier.DATABASE, Tier.CACHE, retryAfter, clock, upgrades);
+                    audit, Tier.DATABASE, Tier.CACHE, retryAfter, clock, upgrades,
+                    MetricsSetup.logins(metrics, "login", Tier.DATABASE, Tier.CACHE));
             login = new LoginEndpoint(main, issuer, ttl, cookies, loginPage, landing, proxies);
             emergencyLogin = emergencyDatabase.map(database -> new LoginEndpoint(
                     new LoginService(new SqlCredentialStore(database, sql, credentialTier::canAnswer, clock), credentialTier, passwords, throttle, audit,
-                            Tier.EMERGENCY, Tier.EMERGENCY, retryAfter, clock),
+                            Tier.EMERGENCY, Tier.EMERGENCY, retryAfter, clock, PasswordUpgrades.off(passwords),
+                            MetricsSetup.logins(metrics, "emergency", Tier.EMERGENCY)),
                     issuer, emergencyTtl, cookies, loginPage, landing, proxies));
             logout = new LogoutEndpoint(verifier, shared.revoker(), cookies, loginPage, proxies);
-    
+            MetricsSetup.bind(metrics, this);
+            metrics.ifPresent(m -> shared.reachable().ifPresent(m::connectSharedState));
         } catch (IOException | NamingException | ConfigException | RuntimeException | Error e) {
             // Whatever was opened before the failure is closed, so a failed deploy leaks no pool or thread.
             close();
@@ -277,6 +283,11 @@ public final class HoldfastContext implements AutoCloseable {
     /** The small pool the spools replay through. */
     public GuardedDatabase spoolDatabase() {
         return spoolDatabase;
+    }
+
+    /** This application's meters; empty when {@code metrics.enabled} is false. */
+    public Optional<HoldfastMetrics> metrics() {
+        return metrics;
     }
 
     public Optional<GuardedDatabase> emergencyDatabase() {

@@ -11,6 +11,7 @@ import dev.holdfast.token.RevocationList;
 import dev.holdfast.token.Revoker;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * Maps {@code shared.*} to {@link SharedState}. Without {@code holdfast.shared.redisUrl} every answer is this
@@ -52,6 +53,11 @@ public final class SharedSetup implements AutoCloseable {
     /** The shared credential tier's store; empty when shared state is off. */
     public Optional<SharedCredentialStore> credentialStore() {
         return state == null ? Optional.empty() : Optional.of(state.credentialStore());
+    }
+
+    /** Whether shared state works, asked without a call to Redis; empty when shared state is off. */
+    public Optional<BooleanSupplier> reachable() {
+        return state == null ? Optional.empty() : Optional.of(state::reachable);
     }
 
     /** One probe of Redis for health; empty when shared state is off. */

@@ -47,6 +47,14 @@ public final class Breaker {
         HALF_OPEN
     }
 
+    /** Told of every change of state, e.g. to count transitions for metrics. */
+    public interface TransitionListener {
+        /** Called under the breaker's lock: keep it short and never call back into the breaker. */
+        void moved(State from, State to);
+    }
+
+    private static final TransitionListener NOBODY = (from, to) -> { };
+
     private final String name;
     private final int failureThreshold;
     private final Duration openFor;
@@ -66,6 +74,7 @@ public final class Breaker {
     private final Deque<Boolean> recentFailed = new ArrayDeque<>();
     private Instant openedAt = Instant.MIN;
     private Instant probeStartedAt;
+    private volatile TransitionListener listener = NOBODY;
 
     /**
      * @param name             the database's name, for the log ({@code main}, {@code emergency})
@@ -99,6 +108,16 @@ public final class Breaker {
     /** A breaker with the defaults: open after 5 consecutive failures, for 5 seconds; probes waited for 0.2 s. */
     public static Breaker withDefaults(String name, Clock clock) {
         return new Breaker(name, DEFAULT_FAILURE_THRESHOLD, DEFAULT_OPEN_FOR, DEFAULT_PROBE_WAIT, clock);
+    }
+
+    /** Tells {@code listener}, from now on, of every change of state; replaces the previous listener. */
+    public void onTransition(TransitionListener listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /** The database's name ({@code main}, {@code emergency}, {@code spool}). */
+    public String name() {
+        return name;
     }
 
     /** How long a caller that can do without the database waits for its call while the database is suspect. */
@@ -224,6 +243,7 @@ public final class Breaker {
         State previous = state;
         state = next;
         log.warn("holdfast: database [{}] breaker {} -> {}: {}", name, previous, next, why);
+        listener.moved(previous, next);
     }
 
     @Override

@@ -503,6 +503,11 @@ public final class GuardedDatabase implements AutoCloseable {
         return name;
     }
 
+    /** This database's breaker, for its state and transitions (metrics). */
+    public Breaker breaker() {
+        return breaker;
+    }
+
     /** The longest a caller waits in {@link #call(SqlWork)}: {@code maxWait + queryTimeout}. */
     public Duration deadline() {
         return deadline;

@@ -37,6 +37,7 @@ public final class LoginService {
     /** Whether the last credential query the database refused has not been followed by one it answered. */
     private volatile boolean queryFailing;
     private final PasswordUpgrades upgrades;
+    private final LoginObserver observer;
 
     /**
      * @param databaseTier          what a database-verified login is called: {@link Tier#DATABASE}, or
@@ -58,6 +59,14 @@ public final class LoginService {
     public LoginService(SqlCredentialStore database, CredentialTier cache, PasswordVerifier passwords, Throttle throttle,
                         AuditLog audit, Tier databaseTier, Tier cacheTier, Duration unavailableRetryAfter, Clock clock,
                         PasswordUpgrades upgrades) {
+        this(database, cache, passwords, throttle, audit, databaseTier, cacheTier, unavailableRetryAfter, clock,
+                upgrades, LoginObserver.NONE);
+    }
+
+    /** As above, and {@code observer} is told of every outcome and how long the attempt took. */
+    public LoginService(SqlCredentialStore database, CredentialTier cache, PasswordVerifier passwords, Throttle throttle,
+                        AuditLog audit, Tier databaseTier, Tier cacheTier, Duration unavailableRetryAfter, Clock clock,
+                        PasswordUpgrades upgrades, LoginObserver observer) {
         this.database = Objects.requireNonNull(database, "database");
         this.cache = Objects.requireNonNull(cache, "cache");
         this.passwords = Objects.requireNonNull(passwords, "passwords");
@@ -68,6 +77,7 @@ public final class LoginService {
         this.unavailableRetryAfter = Objects.requireNonNull(unavailableRetryAfter, "unavailableRetryAfter");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.upgrades = Objects.requireNonNull(upgrades, "upgrades");
+        this.observer = Objects.requireNonNull(observer, "observer");
     }
 
     /** Checks {@code password} for {@code username}; the caller wipes {@code password} afterwards. */
@@ -75,6 +85,13 @@ public final class LoginService {
         Objects.requireNonNull(username, "username");
         Objects.requireNonNull(password, "password");
         Objects.requireNonNull(client, "client");
+        long started = System.nanoTime();
+        LoginOutcome outcome = attempt(username, password, client);
+        observer.ended(outcome, System.nanoTime() - started);
+        return outcome;
+    }
+
+    private LoginOutcome attempt(String username, char[] password, String client) {
         // Asked before the lookup, reserved right before the hash: parallel guesses cannot all be checked.
         try (Throttle.Attempt attempt = throttle.begin(username, client)) {
             Optional<Duration> refused = attempt.refusedFor();

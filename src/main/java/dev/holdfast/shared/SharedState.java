@@ -1,6 +1,7 @@
 package dev.holdfast.shared;
 
 import dev.holdfast.credential.SharedCredentialStore;
+import dev.holdfast.db.Breaker;
 import dev.holdfast.login.FleetFailures;
 import dev.holdfast.token.RevocationList;
 import dev.holdfast.token.Revoker;
@@ -111,6 +112,14 @@ public final class SharedState implements AutoCloseable {
     }
 
     /** Probes Redis once (a PING, within the deadline and through the breaker) and reports. */
+    /**
+     * Whether shared state works, without a call to Redis (for a metrics gauge read on every scrape): the breaker
+     * is closed and the subscription is live, which the keeper checks with a ping every second.
+     */
+    public boolean reachable() {
+        return redis.breakerState() == Breaker.State.CLOSED && subscriber.listening();
+    }
+
     public SharedStatus status() {
         boolean answered = redis.call("ping", jedis -> jedis.ping()).isPresent();
         return new SharedStatus(answered, redis.breakerState().name(), subscriber.listening(), revocations.pendingCount(),

@@ -9,13 +9,18 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * Network allow-lists for the break-glass and health endpoints. Matches the client's address as
+ * Network allow-lists for the break-glass, health and metrics endpoints. Matches the client's address as
  * {@link TrustedProxies} resolves it: the connection's address ({@code getRemoteAddr()}), or, when the
  * connection comes from a proxy named in {@code holdfast.proxy.trusted}, the client that proxy names. Never a
  * header from anyone else.
  */
 public final class ClientNetworks {
     private ClientNetworks() {
+    }
+
+    /** Whether the client of {@code request}, as {@code proxies} resolve it, is in {@code allowed}. */
+    public static boolean admit(List<Cidr> allowed, TrustedProxies proxies, HttpServletRequest request) {
+        return contains(allowed, proxies.resolve(request).address());
     }
 
     public static boolean contains(List<Cidr> allowed, String remoteAddress) {

@@ -245,4 +245,19 @@ class LoginServiceTest {
         login("alice", "alice-password");
         verify(database, never()).find(anyString());
     }
+
+    @Test
+    void theObserverIsToldEveryOutcomeOnce() throws Exception {
+        List<LoginOutcome> seen = new java.util.ArrayList<>();
+        LoginService observed = new LoginService(database, tier, passwords, throttle, audit, Tier.DATABASE, Tier.CACHE,
+                Duration.ofSeconds(5), clock, PasswordUpgrades.off(passwords), (outcome, nanos) -> {
+                    assertTrue(nanos >= 0, "a duration");
+                    seen.add(outcome);
+                });
+        when(database.find("alice")).thenReturn(Optional.of(alice(true)));
+        observed.login("alice", "alice-password".toCharArray(), CLIENT);
+        observed.login("alice", "wrong".toCharArray(), CLIENT);
+        assertEquals(List.of("SUCCESS database", "INVALID_CREDENTIALS none"), seen.stream()
+                .map(o -> o.kind() + " " + o.tier().map(Tier::wireName).orElse("none")).collect(java.util.stream.Collectors.toList()));
+    }
 }

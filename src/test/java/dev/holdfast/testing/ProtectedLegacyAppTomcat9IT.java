@@ -178,6 +178,18 @@ class ProtectedLegacyAppTomcat9IT {
         assertTrue(orders.body().contains("Refunds need the admin role."), orders.body());
     }
 
+    /** The doc's block declares /auth/metrics: the relocated Micrometer of the javax lib serves it in Tomcat 9. */
+    @Test
+    void theMetricsServletOfTheDocsBlockCountsLogins() throws Exception {
+        assertEquals(401, send(login("bob", "not-bobs-password")).statusCode());
+        HttpResponse<String> metrics = send(get("/auth/metrics"));
+        assertEquals(200, metrics.statusCode(), metrics.body());
+        String contentType = metrics.headers().firstValue("Content-Type").orElseThrow();
+        assertTrue(contentType.replace(" ", "").startsWith("text/plain;version=0.0.4"), contentType); // Tomcat drops the spaces
+        assertTrue(PrometheusText.value(metrics.body(),
+                "holdfast_logins_total{endpoint=\"login\",outcome=\"invalid_credentials\",tier=\"none\"}") >= 1, metrics.body());
+    }
+
     @Test
     void aLoggedOutTokenIsRefused() throws Exception {
         String token = tokenFor("bob", "bob-password");
