@@ -1,17 +1,14 @@
 package dev.holdfast.health;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import dev.holdfast.context.HoldfastContext;
 import dev.holdfast.credential.CredentialTier;
 import dev.holdfast.db.DatabaseUnavailableException;
 import dev.holdfast.db.GuardedDatabase;
 import dev.holdfast.db.PoolSnapshot;
+import dev.holdfast.json.Json;
 import dev.holdfast.spool.Spool;
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Objects;
@@ -32,12 +29,6 @@ public final class HealthReport {
         /** Nothing can serve a login. */
         DOWN
     }
-
-    // Buffers pooled in the factory, not in a ThreadLocal of the container's threads (Jackson's default):
-    // those would keep this application's class loader reachable after undeploy.
-    private static final JsonFactory JSON = JsonFactory.builder()
-            .recyclerPool(JsonRecyclerPools.newConcurrentDequePool())
-            .build();
 
     private final Status status;
     private final String json;
@@ -60,34 +51,34 @@ public final class HealthReport {
         } else {
             status = Status.DOWN;
         }
-        StringWriter out = new StringWriter();
-        try (JsonGenerator json = JSON.createGenerator(out)) {
-            json.writeStartObject();
-            json.writeStringField("status", status.name());
-            json.writeObjectFieldStart("database");
-            main.write(json, "main");
-            if (emergency.isPresent()) {
-                emergency.get().write(json, "emergency");
-            } else {
-                json.writeObjectFieldStart("emergency");
-                json.writeBooleanField("enabled", false);
-                json.writeEndObject();
-            }
-            writePool(json, "spool", context.spoolDatabase().snapshot());
+        String json = Json.write(out -> write(out, status, main, emergency, tier, context));
+        return new HealthReport(status, json);
+    }
+
+    private static void write(JsonGenerator json, Status status, Probe main, Optional<Probe> emergency,
+                              CredentialTier.Statistics tier, HoldfastContext context) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("status", status.name());
+        json.writeObjectFieldStart("database");
+        main.write(json, "main");
+        if (emergency.isPresent()) {
+            emergency.get().write(json, "emergency");
+        } else {
+            json.writeObjectFieldStart("emergency");
+            json.writeBooleanField("enabled", false);
             json.writeEndObject();
-            json.writeObjectFieldStart("credentialTier");
-            json.writeNumberField("entries", tier.entries());
-            json.writeNumberField("hits", tier.hits());
-            json.writeNumberField("misses", tier.misses());
-            json.writeBooleanField("persistent", tier.persistent());
-            json.writeEndObject();
-            writeSpool(json, "auditSpool", context.auditSpool().snapshot());
-            writeSpool(json, "writesSpool", context.writes().snapshot());
-            json.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing JSON to memory failed", e);
         }
-        return new HealthReport(status, out.toString());
+        writePool(json, "spool", context.spoolDatabase().snapshot());
+        json.writeEndObject();
+        json.writeObjectFieldStart("credentialTier");
+        json.writeNumberField("entries", tier.entries());
+        json.writeNumberField("hits", tier.hits());
+        json.writeNumberField("misses", tier.misses());
+        json.writeBooleanField("persistent", tier.persistent());
+        json.writeEndObject();
+        writeSpool(json, "auditSpool", context.auditSpool().snapshot());
+        writeSpool(json, "writesSpool", context.writes().snapshot());
+        json.writeEndObject();
     }
 
     public Status status() {

@@ -1,5 +1,6 @@
 package dev.holdfast.web;
 
+import dev.holdfast.json.Json;
 import dev.holdfast.login.LoginOutcome;
 import dev.holdfast.login.LoginService;
 import dev.holdfast.login.Tier;
@@ -126,9 +127,14 @@ public final class LoginEndpoint {
         cookies.set(request, response, token.compact(), ttl);
         log.debug("login succeeded via {}", tier.wireName());
         if (json) {
-            JsonReplies.json(response, HttpServletResponse.SC_OK, "{\"access_token\":" + JsonReplies.quote(token.compact())
-                    + ",\"token_type\":\"Bearer\",\"expires_in\":" + ttl.getSeconds()
-                    + ",\"tier\":" + JsonReplies.quote(tier.wireName()) + "}");
+            JsonReplies.json(response, HttpServletResponse.SC_OK, Json.write(Json.Escaping.HTTP, body -> {
+                body.writeStartObject();
+                body.writeStringField("access_token", token.compact());
+                body.writeStringField("token_type", "Bearer");
+                body.writeNumberField("expires_in", ttl.getSeconds());
+                body.writeStringField("tier", tier.wireName());
+                body.writeEndObject();
+            }));
         } else {
             seeOther(response, request.getContextPath() + next.orElse(landing));
         }

@@ -4,10 +4,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.holdfast.json.Json;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
@@ -37,13 +36,8 @@ public final class LoginForm {
     static final int MAX_USERNAME_CHARS = 256;
     static final int MAX_PASSWORD_CHARS = 1024;
 
-    // Buffers pooled in the factory, not in a ThreadLocal of the container's threads (Jackson's default):
-    // those would keep this application's class loader reachable after undeploy.
-    private static final JsonFactory JSON = JsonFactory.builder()
-            .recyclerPool(JsonRecyclerPools.newConcurrentDequePool())
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(2).maxStringLength(MAX_BODY_BYTES).build())
-            .build();
+    private static final JsonFactory JSON = Json.strictReader(
+            StreamReadConstraints.builder().maxNestingDepth(2).maxStringLength(MAX_BODY_BYTES).build());
 
     private final String username;
     private final char[] password;

@@ -105,9 +105,4 @@ class ChallengeTest {
                 () -> new Challenge("//evil.example/login", Challenge.Mode.AUTO));
         assertEquals("loginPage [//evil.example/login] is not a path inside the application", e.getMessage());
     }
-
-    @Test
-    void jsonQuoteEscapesControlAndHtmlCharacters() {
-        assertEquals("\"a\\\"b\\\\c\\n\\u003cscript\\u003e\\u0001\"", JsonReplies.quote("a\"b\\c\n<script>\u0001"));
-    }
 }
