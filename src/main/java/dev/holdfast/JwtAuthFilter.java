@@ -112,7 +112,7 @@ public final class JwtAuthFilter implements Filter {
         // One header line, whatever line breaks web.xml put into the value.
         contentSecurityPolicy = settings.find(Settings.FILTER_CONTENT_SECURITY_POLICY)
                 .map(policy -> policy.trim().replaceAll("\\s+", " "));
-        challenge = new Challenge(loginPage, mode(settings.get(Settings.FILTER_ON_FAILURE)));
+        challenge = new Challenge(loginPage, settings.get(Settings.FILTER_ON_FAILURE));
         log.info("holdfast: filter [{}] protects requests except [{}]{}, onFailure={}, verifier {}", config.getFilterName(),
                 excluded, requiredRoles.isEmpty() ? "" : ", requireRoles=" + requiredRoles,
                 settings.get(Settings.FILTER_ON_FAILURE), shared instanceof TokenVerifier ? "shared with the listener" : "of its own");
@@ -205,17 +205,6 @@ public final class JwtAuthFilter implements Filter {
     @Override
     public void destroy() {
         // nothing to close: a shared verifier belongs to the listener, our own holds no resources
-    }
-
-    static Challenge.Mode mode(Settings.OnFailure onFailure) {
-        switch (onFailure) {
-            case REDIRECT:
-                return Challenge.Mode.REDIRECT;
-            case UNAUTHORIZED:
-                return Challenge.Mode.UNAUTHORIZED;
-            default:
-                return Challenge.Mode.AUTO;
-        }
     }
 
     /** The caller's {@code X-Request-Id} when it is safe to log (1 to 64 of {@code [A-Za-z0-9-]}), else a new one. */

@@ -87,18 +87,7 @@ public final class TokenSetup {
 
     /** The token cookie as {@code cookie.name}, {@code cookie.path} (default: the context path) and {@code cookie.secure} say. */
     public static TokenCookies cookies(Settings settings) {
-        TokenCookies.Secure secure;
-        switch (settings.get(Settings.COOKIE_SECURE)) {
-            case TRUE:
-                secure = TokenCookies.Secure.ALWAYS;
-                break;
-            case FALSE:
-                secure = TokenCookies.Secure.NEVER;
-                break;
-            default:
-                secure = TokenCookies.Secure.AUTO;
-        }
-        return new TokenCookies(settings.get(Settings.COOKIE_NAME), settings.find(Settings.COOKIE_PATH), secure,
+        return new TokenCookies(settings.get(Settings.COOKIE_NAME), settings.find(Settings.COOKIE_PATH), settings.get(Settings.COOKIE_SECURE),
                 proxies(settings));
     }
 

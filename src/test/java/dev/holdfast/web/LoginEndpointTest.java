@@ -10,6 +10,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import dev.holdfast.audit.AuditLog;
+import dev.holdfast.config.Settings.CookieSecure;
 import dev.holdfast.credential.CredentialQueryException;
 import dev.holdfast.credential.CredentialTier;
 import dev.holdfast.credential.SqlCredentialStore;
@@ -38,7 +39,7 @@ class LoginEndpointTest {
             new LoginService(database, tier, new PasswordVerifier(), new Throttle(5, 50, Duration.ofMinutes(5), clock),
                     mock(AuditLog.class), Tier.DATABASE, Tier.CACHE, Duration.ofSeconds(5), clock),
             new TokenIssuer(Keys.hmac(new byte[32]), "holdfast", Optional.empty(), clock), Duration.ofHours(1),
-            new TokenCookies("holdfast_token", Optional.empty(), TokenCookies.Secure.AUTO, TrustedProxies.NONE),
+            new TokenCookies("holdfast_token", Optional.empty(), CookieSecure.AUTO, TrustedProxies.NONE),
             "/login.jsp", "/", TrustedProxies.NONE);
 
     @AfterEach

@@ -3,6 +3,7 @@ package dev.holdfast.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.holdfast.config.Settings.CookieSecure;
 import dev.holdfast.token.Forge;
 import dev.holdfast.token.Keys;
 import dev.holdfast.token.Rejection;
@@ -50,7 +51,7 @@ class LogoutRevocationTest {
             String token = Forge.hs(Forge.claims().replace("jti-1", "logout-" + cacheEntries)); // exp = NOW + 600
             assertTrue(verifier.verify(token).isValid());
             LogoutEndpoint logout = new LogoutEndpoint(verifier, revocations,
-                    new TokenCookies("holdfast_token", Optional.empty(), TokenCookies.Secure.AUTO, TrustedProxies.NONE), "/login.jsp",
+                    new TokenCookies("holdfast_token", Optional.empty(), CookieSecure.AUTO, TrustedProxies.NONE), "/login.jsp",
                     TrustedProxies.NONE);
             ServletMocks.Response response = new ServletMocks.Response();
             logout.handle(new ServletMocks.Request("POST", "/auth/logout").header("Authorization", "Bearer " + token).build(),
