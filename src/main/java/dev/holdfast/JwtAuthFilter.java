@@ -12,8 +12,8 @@ import dev.holdfast.token.VerifiedToken;
 import dev.holdfast.web.AuthenticatedRequest;
 import dev.holdfast.web.BearerTokens;
 import dev.holdfast.web.Challenge;
-import dev.holdfast.web.LoginForm;
 import dev.holdfast.web.PathPatterns;
+import dev.holdfast.web.RequestBodies;
 import dev.holdfast.web.SameOrigin;
 import dev.holdfast.web.TrustedProxies;
 import jakarta.servlet.Filter;
@@ -148,12 +148,12 @@ public final class JwtAuthFilter implements Filter {
         switch (extraction.outcome()) {
             case NONE:
                 log.debug("no token");
-                LoginForm.discardBody(request, response);
+                RequestBodies.discard(request, response);
                 challenge.noToken(request, response);
                 return;
             case MALFORMED:
                 log.debug("refused: malformed Authorization header");
-                LoginForm.discardBody(request, response);
+                RequestBodies.discard(request, response);
                 challenge.invalidToken(request, response, "the Authorization header is not one Bearer token", true);
                 return;
             default:
@@ -175,7 +175,7 @@ public final class JwtAuthFilter implements Filter {
         Optional<Rejection> rejection = verification.rejection();
         if (rejection.isPresent()) {
             log.debug("refused: token {} ({})", rejection.get(), extraction.transport().orElseThrow());
-            LoginForm.discardBody(request, response);
+            RequestBodies.discard(request, response);
             challenge.invalidToken(request, response, rejection.get().description(), !fromCookie);
             return;
         }
@@ -183,13 +183,13 @@ public final class JwtAuthFilter implements Filter {
         MDC.put(MDC_USER, token.subject());
         if (fromCookie && SameOrigin.isUnsafe(request.getMethod()) && !SameOrigin.isSameOrigin(request, proxies)) {
             log.debug("refused: cross-site {} with the login cookie", request.getMethod());
-            LoginForm.discardBody(request, response);
+            RequestBodies.discard(request, response);
             Challenge.crossOrigin(response);
             return;
         }
         if (!requiredRoles.isEmpty() && requiredRoles.stream().noneMatch(token.roles()::contains)) {
             log.debug("refused: none of the required roles {}", requiredRoles);
-            LoginForm.discardBody(request, response);
+            RequestBodies.discard(request, response);
             challenge.insufficientRole(request, response);
             return;
         }

@@ -60,7 +60,7 @@ public final class LoginEndpoint {
         boolean json = LoginForm.isJson(request) || acceptsJson(request);
         if (SameOrigin.isCrossSite(request, proxies)) {
             // Login CSRF: a foreign page must not sign the victim's browser into the attacker's account.
-            LoginForm.discardBody(request, response);
+            RequestBodies.discard(request, response);
             Challenge.crossSite(request, response, proxies);
             return;
         }
@@ -68,7 +68,7 @@ public final class LoginEndpoint {
         try {
             form = LoginForm.read(request);
         } catch (LoginForm.Refused refused) {
-            LoginForm.discardBody(request, response);
+            RequestBodies.discard(request, response);
             JsonReplies.error(response, refused.status(), "invalid_request", refused.description());
             return;
         }

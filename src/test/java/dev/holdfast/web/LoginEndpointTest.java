@@ -76,7 +76,7 @@ class LoginEndpointTest {
                 .body(JSON, ServletMocks.body(part), 10_000_000));
         assertEquals(413, declared.status);
         assertEquals("close", declared.header("Connection"));
-        byte[] chunked = new byte[(int) LoginForm.MAX_DISCARD_BYTES * 2];
+        byte[] chunked = new byte[(int) RequestBodies.MAX_DISCARD_BYTES * 2];
         ServletMocks.Response endless = answer(new ServletMocks.Request("POST", "/auth/login")
                 .body(JSON, ServletMocks.body(chunked), -1));
         assertEquals(413, endless.status);
