@@ -2,11 +2,10 @@ package dev.holdfast;
 
 import dev.holdfast.config.Cidr;
 import dev.holdfast.config.Settings;
-import dev.holdfast.context.HoldfastContext;
 import dev.holdfast.health.HealthReport;
 import dev.holdfast.web.ClientNetworks;
-import dev.holdfast.web.TrustedProxies;
 import dev.holdfast.web.JsonReplies;
+import dev.holdfast.web.TrustedProxies;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -23,15 +22,15 @@ import java.util.List;
 public final class HealthServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
 
-    private transient HoldfastContext context;
+    private transient Services services;
     private transient List<Cidr> allowed;
     private transient TrustedProxies proxies;
 
     @Override
     public void init() throws ServletException {
-        context = Components.of(getServletConfig());
-        allowed = context.settings().get(Settings.HEALTH_ALLOW);
-        proxies = context.proxies();
+        services = Holdfast.services(getServletConfig());
+        allowed = services.settings.get(Settings.HEALTH_ALLOW);
+        proxies = services.proxies;
     }
 
     @Override
@@ -40,7 +39,7 @@ public final class HealthServlet extends HttpServlet {
             ClientNetworks.notFound(response);
             return;
         }
-        HealthReport report = HealthReport.of(context);
+        HealthReport report = services.health();
         JsonReplies.json(response, report.httpStatus(), report.toJson());
     }
 }

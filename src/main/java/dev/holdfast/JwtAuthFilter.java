@@ -1,11 +1,9 @@
 package dev.holdfast;
 
-import dev.holdfast.context.TokenSetup;
 import dev.holdfast.config.ConfigException;
 import dev.holdfast.config.Settings;
 import dev.holdfast.config.SettingsReader;
 import dev.holdfast.token.Rejection;
-import dev.holdfast.token.RevocationList;
 import dev.holdfast.token.TokenVerifier;
 import dev.holdfast.token.Verification;
 import dev.holdfast.token.VerifiedToken;
@@ -78,13 +76,12 @@ public final class JwtAuthFilter implements Filter {
             throw new ServletException("holdfast: filter [" + config.getFilterName() + "] cannot start: "
                     + e.problems().size() + " problem(s) in its settings, logged above");
         }
-        Object shared = config.getServletContext().getAttribute(TokenSetup.VERIFIER_ATTRIBUTE);
-        if (shared instanceof TokenVerifier) {
-            verifier = (TokenVerifier) shared;
+        Optional<Holdfast> shared = Holdfast.find(config.getServletContext());
+        if (shared.isPresent()) {
+            verifier = shared.get().tokens.verifier;
         } else {
             try {
-                Clock clock = Clock.systemUTC();
-                verifier = TokenSetup.verifier(settings, TokenSetup.keys(settings), new RevocationList(clock), clock);
+                verifier = Tokens.from(settings, Clock.systemUTC()).verifier;
             } catch (ConfigException e) {
                 e.problems().forEach(log::error);
                 throw new ServletException("holdfast: filter [" + config.getFilterName() + "] cannot start: "
@@ -106,8 +103,8 @@ public final class JwtAuthFilter implements Filter {
         }
         requiredRoles = Collections.unmodifiableList(new ArrayList<>(
                 settings.find(Settings.FILTER_REQUIRE_ROLES).orElse(List.of())));
-        tokens = new BearerTokens(TokenSetup.cookies(settings));
-        proxies = TokenSetup.proxies(settings);
+        tokens = new BearerTokens(Tokens.cookies(settings));
+        proxies = Tokens.proxies(settings);
         noStore = settings.get(Settings.FILTER_NO_STORE);
         // One header line, whatever line breaks web.xml put into the value.
         contentSecurityPolicy = settings.find(Settings.FILTER_CONTENT_SECURITY_POLICY)
@@ -115,7 +112,7 @@ public final class JwtAuthFilter implements Filter {
         challenge = new Challenge(loginPage, settings.get(Settings.FILTER_ON_FAILURE));
         log.info("holdfast: filter [{}] protects requests except [{}]{}, onFailure={}, verifier {}", config.getFilterName(),
                 excluded, requiredRoles.isEmpty() ? "" : ", requireRoles=" + requiredRoles,
-                settings.get(Settings.FILTER_ON_FAILURE), shared instanceof TokenVerifier ? "shared with the listener" : "of its own");
+                settings.get(Settings.FILTER_ON_FAILURE), shared.isPresent() ? "shared with the listener" : "of its own");
     }
 
     @Override

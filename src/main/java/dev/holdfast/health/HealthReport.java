@@ -1,7 +1,6 @@
 package dev.holdfast.health;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.holdfast.context.HoldfastContext;
 import dev.holdfast.credential.CredentialTier;
 import dev.holdfast.db.DatabaseUnavailableException;
 import dev.holdfast.db.GuardedDatabase;
@@ -38,11 +37,19 @@ public final class HealthReport {
         this.json = json;
     }
 
-    public static HealthReport of(HoldfastContext context) {
-        Objects.requireNonNull(context, "context");
-        Probe main = Probe.of(context.mainDatabase());
-        Optional<Probe> emergency = context.emergencyDatabase().map(Probe::of);
-        CredentialTier.Statistics tier = context.credentialTier().statistics();
+    /**
+     * Probes {@code mainDatabase} and the {@code emergencyDatabase} (when there is one) and reports them with the
+     * state of the rest.
+     */
+    public static HealthReport of(GuardedDatabase mainDatabase, Optional<GuardedDatabase> emergencyDatabase,
+                                  PoolSnapshot spoolPool, CredentialTier.Statistics tier, Spool.Snapshot auditSpool,
+                                  Spool.Snapshot writesSpool) {
+        Objects.requireNonNull(spoolPool, "spoolPool");
+        Objects.requireNonNull(tier, "tier");
+        Objects.requireNonNull(auditSpool, "auditSpool");
+        Objects.requireNonNull(writesSpool, "writesSpool");
+        Probe main = Probe.of(Objects.requireNonNull(mainDatabase, "mainDatabase"));
+        Optional<Probe> emergency = emergencyDatabase.map(Probe::of);
         Status status;
         if (main.answered) {
             status = Status.UP;
@@ -51,12 +58,13 @@ public final class HealthReport {
         } else {
             status = Status.DOWN;
         }
-        String json = Json.write(out -> write(out, status, main, emergency, tier, context));
+        String json = Json.write(out -> write(out, status, main, emergency, spoolPool, tier, auditSpool, writesSpool));
         return new HealthReport(status, json);
     }
 
     private static void write(JsonGenerator json, Status status, Probe main, Optional<Probe> emergency,
-                              CredentialTier.Statistics tier, HoldfastContext context) throws IOException {
+                              PoolSnapshot spoolPool, CredentialTier.Statistics tier, Spool.Snapshot auditSpool,
+                              Spool.Snapshot writesSpool) throws IOException {
         json.writeStartObject();
         json.writeStringField("status", status.name());
         json.writeObjectFieldStart("database");
@@ -68,7 +76,7 @@ public final class HealthReport {
             json.writeBooleanField("enabled", false);
             json.writeEndObject();
         }
-        writePool(json, "spool", context.spoolDatabase().snapshot());
+        writePool(json, "spool", spoolPool);
         json.writeEndObject();
         json.writeObjectFieldStart("credentialTier");
         json.writeNumberField("entries", tier.entries());
@@ -76,8 +84,8 @@ public final class HealthReport {
         json.writeNumberField("misses", tier.misses());
         json.writeBooleanField("persistent", tier.persistent());
         json.writeEndObject();
-        writeSpool(json, "auditSpool", context.auditSpool().snapshot());
-        writeSpool(json, "writesSpool", context.writes().snapshot());
+        writeSpool(json, "auditSpool", auditSpool);
+        writeSpool(json, "writesSpool", writesSpool);
         json.writeEndObject();
     }
 
