@@ -29,7 +29,6 @@ import dev.holdfast.web.LoginEndpoint;
 import dev.holdfast.web.LogoutEndpoint;
 import dev.holdfast.web.TokenCookies;
 import dev.holdfast.web.TrustedProxies;
-import dev.holdfast.writes.JournaledWrites;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
