@@ -25,7 +25,7 @@ import java.util.Optional;
  * The body of a login request: form-encoded or JSON, at most {@value #MAX_BODY_BYTES} bytes, strict UTF-8,
  * each field once. Read from the body only (never the query string, which ends up in access logs).
  */
-public final class LoginForm {
+final class LoginForm {
     public static final int MAX_BODY_BYTES = 16 * 1024;
     static final int MAX_USERNAME_CHARS = 256;
     static final int MAX_PASSWORD_CHARS = 1024;
