@@ -10,7 +10,7 @@ import java.util.Objects;
  * application's pages get only what the filter is configured to add ({@code noStore},
  * {@code contentSecurityPolicy}).
  */
-final class ResponseHeaders {
+public final class ResponseHeaders {
     /** For a JSON body or a redirect: nothing to load, nothing to frame. */
     static final String ANSWER_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
     /** For Holdfast's pages: own scripts and styles only, no inline script, forms post to this origin, never framed. */

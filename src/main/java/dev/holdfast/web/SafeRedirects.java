@@ -13,7 +13,7 @@ import java.util.Optional;
  * proxy or the application may decode it again: {@code //host}, {@code /\host}, a scheme, control characters,
  * backslashes, {@code .}/{@code ..} segments and their encoded variants ({@code %2F%2F}, {@code %5C}) are refused.
  */
-final class SafeRedirects {
+public final class SafeRedirects {
 
     static final int MAX_LENGTH = 2048;
     private static final int MAX_DECODING_ROUNDS = 3;
