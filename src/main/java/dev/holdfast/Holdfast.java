@@ -26,7 +26,7 @@ final class Holdfast implements AutoCloseable {
     final Tokens tokens;
     private final Optional<Services> services;
 
-    /** Token parts alone: what a filter or the JWKS servlet takes from the listener. */
+    /** The token parts alone, no services: all the filter and the JWKS servlet read (their unit tests share these). */
     Holdfast(Tokens tokens) {
         this(tokens, Optional.empty());
     }
