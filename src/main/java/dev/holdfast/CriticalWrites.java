@@ -1,8 +1,6 @@
 package dev.holdfast;
 
 import dev.holdfast.spool.JournalFullException;
-import dev.holdfast.writes.JournaledWrites;
-import dev.holdfast.writes.Written;
 import jakarta.servlet.ServletContext;
 import java.io.IOException;
 import java.sql.SQLException;
@@ -67,16 +65,13 @@ public final class CriticalWrites {
      *     write either (full or failing): nothing was saved
      */
     public WriteResult execute(String sql, Object... parameters) throws SQLException, WritesUnavailableException {
-        Written written;
         try {
-            written = writes.execute(sql, parameters);
+            return writes.execute(sql, parameters);
         } catch (JournalFullException e) {
             throw new WritesUnavailableException("holdfast: database unavailable and " + e.getMessage(), e);
         } catch (IOException e) {
             throw new WritesUnavailableException("holdfast: database unavailable and the journal cannot be written", e);
         }
-        WriteResult.Status status = written.spooled() ? WriteResult.Status.SPOOLED : WriteResult.Status.APPLIED;
-        return new WriteResult(status, written.id(), written.updateCount());
     }
 
     /** Writes waiting in the journal. */

@@ -2,10 +2,9 @@ package dev.holdfast;
 
 import dev.holdfast.config.Cidr;
 import dev.holdfast.config.Settings;
-import dev.holdfast.context.HoldfastContext;
 import dev.holdfast.web.ClientNetworks;
-import dev.holdfast.web.TrustedProxies;
 import dev.holdfast.web.LoginEndpoint;
+import dev.holdfast.web.TrustedProxies;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -28,10 +27,10 @@ public final class EmergencyLoginServlet extends HttpServlet {
 
     @Override
     public void init() throws ServletException {
-        HoldfastContext context = Components.of(getServletConfig());
-        endpoint = context.emergencyLogin();
-        allowed = context.settings().get(Settings.EMERGENCY_ALLOW);
-        proxies = context.proxies();
+        Services services = Holdfast.services(getServletConfig());
+        endpoint = services.emergencyLogin;
+        allowed = services.settings.get(Settings.EMERGENCY_ALLOW);
+        proxies = services.proxies;
     }
 
     @Override

@@ -2,11 +2,10 @@ package dev.holdfast;
 
 import dev.holdfast.config.Cidr;
 import dev.holdfast.config.Settings;
-import dev.holdfast.context.HoldfastContext;
 import dev.holdfast.health.HealthReport;
 import dev.holdfast.web.ClientNetworks;
-import dev.holdfast.web.TrustedProxies;
 import dev.holdfast.web.JsonReplies;
+import dev.holdfast.web.TrustedProxies;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -23,15 +22,15 @@ import java.util.List;
 public final class HealthServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
 
-    private transient HoldfastContext context;
+    private transient Services services;
     private transient List<Cidr> allowed;
     private transient TrustedProxies proxies;
 
     @Override
     public void init() throws ServletException {
-        context = Components.of(getServletConfig());
-        allowed = context.settings().get(Settings.HEALTH_ALLOW);
-        proxies = context.proxies();
+        services = Holdfast.services(getServletConfig());
+        allowed = services.settings.get(Settings.HEALTH_ALLOW);
+        proxies = services.proxies;
     }
 
     /** Hidden from outsiders whatever the method: a {@code 405} for their {@code POST} would give it away. */
@@ -46,7 +45,7 @@ public final class HealthServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        HealthReport report = HealthReport.of(context);
+        HealthReport report = services.health();
         JsonReplies.json(response, report.httpStatus(), report.toJson());
     }
 }

@@ -3,10 +3,6 @@ package dev.holdfast;
 import dev.holdfast.config.ConfigException;
 import dev.holdfast.config.Settings;
 import dev.holdfast.config.SettingsReader;
-import dev.holdfast.context.ApplicationDirectory;
-import dev.holdfast.context.HoldfastContext;
-import dev.holdfast.context.TokenSetup;
-import dev.holdfast.web.FilterCounts;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -44,9 +40,9 @@ public final class HoldfastListener implements ServletContextListener {
                     + " problem(s) logged above); the application is not started");
         }
         log.info("holdfast: effective settings: {}", settings.describe());
-        HoldfastContext context;
+        Holdfast holdfast;
         try {
-            context = HoldfastContext.build(settings, Clock.systemUTC(), application(servletContext));
+            holdfast = Holdfast.build(settings, Clock.systemUTC(), application(servletContext));
         } catch (ConfigException e) {
             e.problems().forEach(log::error);
             throw new IllegalStateException("holdfast: the settings are invalid (" + e.problems().size()
@@ -55,11 +51,7 @@ public final class HoldfastListener implements ServletContextListener {
             log.error("holdfast: cannot start: {}", e.toString());
             throw new IllegalStateException("holdfast: cannot start: " + e.getClass().getSimpleName(), e);
         }
-        servletContext.setAttribute(HoldfastContext.ATTRIBUTE, context);
-        servletContext.setAttribute(TokenSetup.VERIFIER_ATTRIBUTE, context.verifier());
-        servletContext.setAttribute(TokenSetup.KEYS_ATTRIBUTE, context.keys());
-        servletContext.setAttribute(CriticalWrites.ATTRIBUTE, new CriticalWrites(context.writes()));
-        context.metrics().ifPresent(metrics -> servletContext.setAttribute(FilterCounts.ATTRIBUTE, metrics.filterCounts()));
+        holdfast.publish(servletContext);
         log.info("holdfast: started for {}", servletContext.getContextPath().isEmpty() ? "/" : servletContext.getContextPath());
     }
 
@@ -74,14 +66,10 @@ public final class HoldfastListener implements ServletContextListener {
     @Override
     public void contextDestroyed(ServletContextEvent event) {
         ServletContext servletContext = event.getServletContext();
-        Object context = servletContext.getAttribute(HoldfastContext.ATTRIBUTE);
-        servletContext.removeAttribute(HoldfastContext.ATTRIBUTE);
-        servletContext.removeAttribute(TokenSetup.VERIFIER_ATTRIBUTE);
-        servletContext.removeAttribute(TokenSetup.KEYS_ATTRIBUTE);
-        servletContext.removeAttribute(CriticalWrites.ATTRIBUTE);
-        servletContext.removeAttribute(FilterCounts.ATTRIBUTE);
-        if (context instanceof HoldfastContext) {
-            ((HoldfastContext) context).close();
+        Optional<Holdfast> holdfast = Holdfast.find(servletContext);
+        Holdfast.unpublish(servletContext);
+        if (holdfast.isPresent()) {
+            holdfast.get().close();
             deregisterOurJdbcDrivers();
             log.info("holdfast: stopped");
         }

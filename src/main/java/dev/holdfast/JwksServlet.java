@@ -1,6 +1,5 @@
 package dev.holdfast;
 
-import dev.holdfast.context.TokenSetup;
 import dev.holdfast.config.ConfigException;
 import dev.holdfast.config.Settings;
 import dev.holdfast.config.SettingsReader;
@@ -34,14 +33,14 @@ public final class JwksServlet extends HttpServlet {
     @Override
     public void init(ServletConfig config) throws ServletException {
         super.init(config);
-        Object shared = config.getServletContext().getAttribute(TokenSetup.KEYS_ATTRIBUTE);
+        Optional<Holdfast> shared = Holdfast.find(config.getServletContext());
         Keys keys;
-        if (shared instanceof Keys) {
-            keys = (Keys) shared;
+        if (shared.isPresent()) {
+            keys = shared.get().tokens.keys;
         } else {
             try {
                 Settings settings = SettingsReader.forServlet(config);
-                keys = TokenSetup.keys(settings);
+                keys = Tokens.keys(settings);
             } catch (ConfigException e) {
                 e.problems().forEach(log::error);
                 throw new ServletException("holdfast: servlet [" + config.getServletName() + "] cannot start: "

@@ -1,7 +1,5 @@
 package dev.holdfast;
 
-import dev.holdfast.context.SharedSetup;
-import dev.holdfast.context.TokenSetup;
 import dev.holdfast.config.ConfigException;
 import dev.holdfast.config.Settings;
 import dev.holdfast.config.SettingsReader;
@@ -14,8 +12,8 @@ import dev.holdfast.web.AuthenticatedRequest;
 import dev.holdfast.web.BearerTokens;
 import dev.holdfast.web.Challenge;
 import dev.holdfast.web.FilterCounts;
-import dev.holdfast.web.LoginForm;
 import dev.holdfast.web.PathPatterns;
+import dev.holdfast.web.RequestBodies;
 import dev.holdfast.web.SameOrigin;
 import dev.holdfast.web.TrustedProxies;
 import jakarta.servlet.Filter;
@@ -84,14 +82,14 @@ public final class JwtAuthFilter implements Filter {
             throw new ServletException("holdfast: filter [" + config.getFilterName() + "] cannot start: "
                     + e.problems().size() + " problem(s) in its settings, logged above");
         }
-        Object shared = config.getServletContext().getAttribute(TokenSetup.VERIFIER_ATTRIBUTE);
-        if (shared instanceof TokenVerifier) {
-            verifier = (TokenVerifier) shared;
+        Optional<Holdfast> shared = Holdfast.find(config.getServletContext());
+        if (shared.isPresent()) {
+            verifier = shared.get().tokens.verifier;
         } else {
             try {
-                Clock clock = Clock.systemUTC();
-                ownRevocations = new RevocationList(clock);
-                verifier = TokenSetup.verifier(settings, TokenSetup.keys(settings), ownRevocations, clock);
+                Tokens own = Tokens.from(settings, Clock.systemUTC());
+                verifier = own.verifier;
+                ownRevocations = own.revocations;
             } catch (ConfigException e) {
                 e.problems().forEach(log::error);
                 throw new ServletException("holdfast: filter [" + config.getFilterName() + "] cannot start: "
@@ -99,8 +97,7 @@ public final class JwtAuthFilter implements Filter {
             }
         }
         // The listener's counts, which /auth/metrics shows; a filter on its own counts into its own, unread.
-        Object sharedCounts = config.getServletContext().getAttribute(FilterCounts.ATTRIBUTE);
-        counts = sharedCounts instanceof FilterCounts ? (FilterCounts) sharedCounts : new FilterCounts();
+        counts = shared.flatMap(Holdfast::filterCounts).orElseGet(FilterCounts::new);
         String loginPage = settings.get(Settings.LOGIN_PAGE);
         List<String> patterns = new ArrayList<>(settings.find(Settings.FILTER_EXCLUDE)
                 .orElse(List.of("/auth/*", "/.well-known/*")));
@@ -116,20 +113,20 @@ public final class JwtAuthFilter implements Filter {
         }
         requiredRoles = Collections.unmodifiableList(new ArrayList<>(
                 settings.find(Settings.FILTER_REQUIRE_ROLES).orElse(List.of())));
-        tokens = new BearerTokens(TokenSetup.cookies(settings));
-        proxies = TokenSetup.proxies(settings);
+        tokens = new BearerTokens(Tokens.cookies(settings));
+        proxies = Tokens.proxies(settings);
         noStore = settings.get(Settings.FILTER_NO_STORE);
         // One header line, whatever line breaks web.xml put into the value.
         contentSecurityPolicy = settings.find(Settings.FILTER_CONTENT_SECURITY_POLICY)
                 .map(policy -> policy.trim().replaceAll("\\s+", " "));
-        challenge = new Challenge(loginPage, mode(settings.get(Settings.FILTER_ON_FAILURE)));
+        challenge = new Challenge(loginPage, settings.get(Settings.FILTER_ON_FAILURE));
         if (ownRevocations != null) {
             // last, so that no failure above leaves its threads running
             ownShared = SharedSetup.open(settings, ownRevocations, Clock.systemUTC());
         }
         log.info("holdfast: filter [{}] protects requests except [{}]{}, onFailure={}, verifier {}", config.getFilterName(),
                 excluded, requiredRoles.isEmpty() ? "" : ", requireRoles=" + requiredRoles,
-                settings.get(Settings.FILTER_ON_FAILURE), shared instanceof TokenVerifier ? "shared with the listener" : "of its own");
+                settings.get(Settings.FILTER_ON_FAILURE), shared.isPresent() ? "shared with the listener" : "of its own");
     }
 
     @Override
@@ -163,13 +160,13 @@ public final class JwtAuthFilter implements Filter {
             case NONE:
                 log.debug("no token");
                 counts.count(FilterCounts.Result.NO_TOKEN);
-                LoginForm.discardBody(request, response);
+                RequestBodies.discard(request, response);
                 challenge.noToken(request, response);
                 return;
             case MALFORMED:
                 log.debug("refused: malformed Authorization header");
                 counts.count(FilterCounts.Result.MALFORMED_HEADER);
-                LoginForm.discardBody(request, response);
+                RequestBodies.discard(request, response);
                 challenge.invalidToken(request, response, "the Authorization header is not one Bearer token", true);
                 return;
             default:
@@ -192,7 +189,7 @@ public final class JwtAuthFilter implements Filter {
         if (rejection.isPresent()) {
             log.debug("refused: token {} ({})", rejection.get(), extraction.transport().orElseThrow());
             counts.count(rejection.get());
-            LoginForm.discardBody(request, response);
+            RequestBodies.discard(request, response);
             challenge.invalidToken(request, response, rejection.get().description(), !fromCookie);
             return;
         }
@@ -201,14 +198,14 @@ public final class JwtAuthFilter implements Filter {
         if (fromCookie && SameOrigin.isUnsafe(request.getMethod()) && !SameOrigin.isSameOrigin(request, proxies)) {
             log.debug("refused: cross-site {} with the login cookie", request.getMethod());
             counts.count(FilterCounts.Result.CROSS_SITE);
-            LoginForm.discardBody(request, response);
+            RequestBodies.discard(request, response);
             Challenge.crossOrigin(response);
             return;
         }
         if (!requiredRoles.isEmpty() && requiredRoles.stream().noneMatch(token.roles()::contains)) {
             log.debug("refused: none of the required roles {}", requiredRoles);
             counts.count(FilterCounts.Result.ROLE_MISSING);
-            LoginForm.discardBody(request, response);
+            RequestBodies.discard(request, response);
             challenge.insufficientRole(request, response);
             return;
         }
@@ -227,17 +224,6 @@ public final class JwtAuthFilter implements Filter {
         // a verifier shared with the listener is the listener's to close; our own holds only shared state
         if (ownShared != null) {
             ownShared.close();
-        }
-    }
-
-    static Challenge.Mode mode(Settings.OnFailure onFailure) {
-        switch (onFailure) {
-            case REDIRECT:
-                return Challenge.Mode.REDIRECT;
-            case UNAUTHORIZED:
-                return Challenge.Mode.UNAUTHORIZED;
-            default:
-                return Challenge.Mode.AUTO;
         }
     }
 

@@ -18,7 +18,7 @@ public final class LoginServlet extends HttpServlet {
 
     @Override
     public void init() throws ServletException {
-        endpoint = Components.of(getServletConfig()).login();
+        endpoint = Holdfast.services(getServletConfig()).login;
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.holdfast;
 
-import dev.holdfast.context.HoldfastContext;
 import dev.holdfast.web.LogoutEndpoint;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
@@ -19,8 +18,7 @@ public final class LogoutServlet extends HttpServlet {
 
     @Override
     public void init() throws ServletException {
-        HoldfastContext context = Components.of(getServletConfig());
-        endpoint = context.logout();
+        endpoint = Holdfast.services(getServletConfig()).logout;
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.holdfast;
 
 import dev.holdfast.config.Cidr;
 import dev.holdfast.config.Settings;
-import dev.holdfast.context.HoldfastContext;
 import dev.holdfast.metrics.HoldfastMetrics;
 import dev.holdfast.web.ClientNetworks;
 import dev.holdfast.web.TrustedProxies;
@@ -29,10 +28,10 @@ public final class MetricsServlet extends HttpServlet {
 
     @Override
     public void init() throws ServletException {
-        HoldfastContext context = Components.of(getServletConfig());
-        metrics = context.metrics();
-        allowed = context.settings().get(Settings.HEALTH_ALLOW);
-        proxies = context.proxies();
+        Services services = Holdfast.services(getServletConfig());
+        metrics = services.metrics;
+        allowed = services.settings.get(Settings.HEALTH_ALLOW);
+        proxies = services.proxies;
     }
 
     /** Hidden from outsiders, and while metrics are off, whatever the method (as health). */

@@ -13,7 +13,6 @@ import dev.holdfast.spool.Spool;
 import dev.holdfast.testing.FaultProxy;
 import dev.holdfast.testing.TestDatabase;
 import dev.holdfast.testing.TestSecrets;
-import dev.holdfast.writes.JournaledWrites;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

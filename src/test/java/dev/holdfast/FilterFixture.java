@@ -39,8 +39,8 @@ final class FilterFixture {
 
     /** Shares a verifier on our fixed clock, as the listener would. */
     FilterFixture sharedVerifier(Keys keys, Optional<String> audience, RevocationList revocations) {
-        attributes.put("dev.holdfast.TokenVerifier", new TokenVerifier(keys, "holdfast", audience, Duration.ofHours(1),
-                Duration.ofSeconds(30), revocations, CLOCK));
+        attributes.put(Holdfast.ATTRIBUTE, new Holdfast(new Tokens(keys, revocations, new TokenVerifier(keys, "holdfast",
+                audience, Duration.ofHours(1), Duration.ofSeconds(30), revocations, CLOCK))));
         return this;
     }
 

@@ -9,12 +9,17 @@ import static org.mockito.Mockito.when;
 
 import dev.holdfast.token.Forge;
 import dev.holdfast.token.Keys;
+import dev.holdfast.token.RevocationList;
+import dev.holdfast.token.TokenVerifier;
 import dev.holdfast.web.ServletMocks;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletContext;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class JwksServletTest {
@@ -36,7 +41,10 @@ class JwksServletTest {
     @Test
     void publishesTheListenersPublicKeysCacheableForFiveMinutes() throws Exception {
         Map<String, Object> attributes = new HashMap<>();
-        attributes.put("dev.holdfast.Keys", Keys.fromJwkSet(Forge.privateSet(Forge.rsa(), Forge.ec())));
+        Keys keys = Keys.fromJwkSet(Forge.privateSet(Forge.rsa(), Forge.ec()));
+        RevocationList revocations = new RevocationList(Clock.systemUTC());
+        attributes.put(Holdfast.ATTRIBUTE, new Holdfast(new Tokens(keys, revocations, new TokenVerifier(keys, "holdfast",
+                Optional.empty(), Duration.ofHours(1), Duration.ofSeconds(30), revocations, Clock.systemUTC()))));
         ServletMocks.Response r = new ServletMocks.Response();
         servlet(attributes, Map.of()).doGet(new ServletMocks.Request("GET", "/.well-known/jwks.json").build(), r.mock);
         assertEquals(200, r.status);

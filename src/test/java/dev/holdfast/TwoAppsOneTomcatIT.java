@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.holdfast.context.ApplicationDirectory;
 import dev.holdfast.password.PasswordVerifier;
 import dev.holdfast.testing.FaultProxy;
 import dev.holdfast.testing.HoldfastMBeans;

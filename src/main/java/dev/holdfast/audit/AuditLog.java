@@ -1,5 +1,6 @@
 package dev.holdfast.audit;
 
+import dev.holdfast.json.Json;
 import dev.holdfast.spool.JournalFullException;
 import dev.holdfast.spool.Spool;
 import dev.holdfast.spool.SpooledStatement;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * a moment after the login, and late after an outage; their {@code at} is the login's time.
  *
  * <p>Values in the log line are written bare only when they are plain tokens ({@code [A-Za-z0-9._:@/+-]});
- * anything else is quoted with {@code \"}, {@code \\} and control characters escaped, so a username holding
+ * anything else is a JSON string ({@link Json.Escaping#LOG_LINE}: control and line-ending characters escaped), so a username holding
  * spaces, newlines or {@code =} cannot forge a field or a line.
  */
 public final class AuditLog {
@@ -106,24 +107,7 @@ public final class AuditLog {
         } else if (!value.equals("-") && BARE.matcher(value).matches()) {
             line.append(value);
         } else {
-            line.append('"');
-            for (int i = 0; i < value.length(); i++) {
-                char c = value.charAt(i);
-                if (c == '"' || c == '\\') {
-                    line.append('\\').append(c);
-                } else if (c == '\n') {
-                    line.append("\\n");
-                } else if (c == '\r') {
-                    line.append("\\r");
-                } else if (c == '\t') {
-                    line.append("\\t");
-                } else if (c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029 || c == 0x85) {
-                    line.append(String.format("\\u%04x", (int) c));
-                } else {
-                    line.append(c);
-                }
-            }
-            line.append('"');
+            line.append(Json.quote(Json.Escaping.LOG_LINE, value));
         }
     }
 }

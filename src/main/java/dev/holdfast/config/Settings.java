@@ -20,7 +20,10 @@ public final class Settings {
 
     /** How a refused token is answered (filter init-param {@code onFailure}). */
     public enum OnFailure {
-        AUTO("auto"), REDIRECT("redirect"), UNAUTHORIZED("401");
+        /** Browsers (they accept HTML, are not XHR, did not send a Bearer header) are redirected; others get 401. */
+        AUTO("auto"),
+        REDIRECT("redirect"),
+        UNAUTHORIZED("401");
 
         private final String text;
 
@@ -36,7 +39,10 @@ public final class Settings {
 
     /** When the token cookie carries the {@code Secure} attribute. */
     public enum CookieSecure {
-        AUTO("auto"), TRUE("true"), FALSE("false");
+        /** When the request is HTTPS, or a trusted proxy says so with {@code X-Forwarded-Proto: https}. */
+        AUTO("auto"),
+        TRUE("true"),
+        FALSE("false");
 
         private final String text;
 

@@ -1,18 +1,14 @@
 package dev.holdfast.health;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.JsonRecyclerPools;
-import dev.holdfast.context.HoldfastContext;
 import dev.holdfast.credential.CredentialTier;
 import dev.holdfast.db.DatabaseUnavailableException;
 import dev.holdfast.db.GuardedDatabase;
 import dev.holdfast.db.PoolSnapshot;
+import dev.holdfast.json.Json;
 import dev.holdfast.shared.SharedStatus;
 import dev.holdfast.spool.Spool;
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Objects;
@@ -38,12 +34,6 @@ public final class HealthReport {
         DOWN
     }
 
-    // Buffers pooled in the factory, not in a ThreadLocal of the container's threads (Jackson's default):
-    // those would keep this application's class loader reachable after undeploy.
-    private static final JsonFactory JSON = JsonFactory.builder()
-            .recyclerPool(JsonRecyclerPools.newConcurrentDequePool())
-            .build();
-
     private final Status status;
     private final String json;
 
@@ -52,12 +42,20 @@ public final class HealthReport {
         this.json = json;
     }
 
-    public static HealthReport of(HoldfastContext context) {
-        Objects.requireNonNull(context, "context");
-        Probe main = Probe.of(context.mainDatabase());
-        Optional<Probe> emergency = context.emergencyDatabase().map(Probe::of);
-        CredentialTier.Statistics tier = context.credentialTier().statistics();
-        Optional<SharedStatus> shared = context.shared().status();
+    /**
+     * Probes {@code mainDatabase} and the {@code emergencyDatabase} (when there is one) and reports them with the
+     * state of the rest; {@code shared} is empty when shared state is off.
+     */
+    public static HealthReport of(GuardedDatabase mainDatabase, Optional<GuardedDatabase> emergencyDatabase,
+                                  PoolSnapshot spoolPool, CredentialTier.Statistics tier, Spool.Snapshot auditSpool,
+                                  Spool.Snapshot writesSpool, Optional<SharedStatus> shared) {
+        Objects.requireNonNull(spoolPool, "spoolPool");
+        Objects.requireNonNull(tier, "tier");
+        Objects.requireNonNull(auditSpool, "auditSpool");
+        Objects.requireNonNull(writesSpool, "writesSpool");
+        Objects.requireNonNull(shared, "shared");
+        Probe main = Probe.of(Objects.requireNonNull(mainDatabase, "mainDatabase"));
+        Optional<Probe> emergency = emergencyDatabase.map(Probe::of);
         Status status;
         if (main.answered) {
             status = Status.UP;
@@ -69,36 +67,38 @@ public final class HealthReport {
         if (status == Status.UP && shared.isPresent() && !shared.get().up()) {
             status = Status.DEGRADED;
         }
-        StringWriter out = new StringWriter();
-        try (JsonGenerator json = JSON.createGenerator(out)) {
-            json.writeStartObject();
-            json.writeStringField("status", status.name());
-            json.writeObjectFieldStart("database");
-            main.write(json, "main");
-            if (emergency.isPresent()) {
-                emergency.get().write(json, "emergency");
-            } else {
-                json.writeObjectFieldStart("emergency");
-                json.writeBooleanField("enabled", false);
-                json.writeEndObject();
-            }
-            writePool(json, "spool", context.spoolDatabase().snapshot());
+        Status overall = status;
+        String json = Json.write(out -> write(out, overall, main, emergency, spoolPool, tier, auditSpool, writesSpool, shared));
+        return new HealthReport(overall, json);
+    }
+
+    private static void write(JsonGenerator json, Status status, Probe main, Optional<Probe> emergency,
+                              PoolSnapshot spoolPool, CredentialTier.Statistics tier, Spool.Snapshot auditSpool,
+                              Spool.Snapshot writesSpool, Optional<SharedStatus> shared) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("status", status.name());
+        json.writeObjectFieldStart("database");
+        main.write(json, "main");
+        if (emergency.isPresent()) {
+            emergency.get().write(json, "emergency");
+        } else {
+            json.writeObjectFieldStart("emergency");
+            json.writeBooleanField("enabled", false);
             json.writeEndObject();
-            json.writeObjectFieldStart("credentialTier");
-            json.writeNumberField("entries", tier.entries());
-            json.writeNumberField("hits", tier.hits());
-            json.writeNumberField("misses", tier.misses());
-            json.writeBooleanField("persistent", tier.persistent());
-            json.writeBooleanField("shared", tier.shared());
-            json.writeEndObject();
-            writeSpool(json, "auditSpool", context.auditSpool().snapshot());
-            writeSpool(json, "writesSpool", context.writes().snapshot());
-            writeShared(json, shared);
-            json.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing JSON to memory failed", e);
         }
-        return new HealthReport(status, out.toString());
+        writePool(json, "spool", spoolPool);
+        json.writeEndObject();
+        json.writeObjectFieldStart("credentialTier");
+        json.writeNumberField("entries", tier.entries());
+        json.writeNumberField("hits", tier.hits());
+        json.writeNumberField("misses", tier.misses());
+        json.writeBooleanField("persistent", tier.persistent());
+        json.writeBooleanField("shared", tier.shared());
+        json.writeEndObject();
+        writeSpool(json, "auditSpool", auditSpool);
+        writeSpool(json, "writesSpool", writesSpool);
+        writeShared(json, shared);
+        json.writeEndObject();
     }
 
     public Status status() {

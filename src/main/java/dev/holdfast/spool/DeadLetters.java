@@ -1,10 +1,10 @@
 package dev.holdfast.spool;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.holdfast.files.PrivateDirectory;
+import dev.holdfast.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -31,7 +31,6 @@ final class DeadLetters {
     static final String FILE = "dead-letters.jsonl";
     static final String DATABASE = "database";
     static final String AUTHENTICATION = "authentication";
-    private static final JsonFactory JSON = new JsonFactory();
 
     private final Path directory;
     private final Path file;
@@ -63,7 +62,7 @@ final class DeadLetters {
     }
 
     private static Optional<String> causeOf(byte[] bytes, int offset, int length) {
-        try (JsonParser parser = JSON.createParser(bytes, offset, length)) {
+        try (JsonParser parser = Json.parser(bytes, offset, length)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return Optional.empty();
             }
@@ -107,7 +106,7 @@ final class DeadLetters {
     private static byte[] line(Instant now, JournalRecord record, Optional<String> sqlState, Optional<String> message,
                                String cause) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-        try (JsonGenerator json = JSON.createGenerator(bytes)) {
+        Json.write(bytes, json -> {
             json.writeStartObject();
             json.writeStringField("deadAt", now.toString());
             json.writeNumberField("sequence", record.sequence());
@@ -122,7 +121,7 @@ final class DeadLetters {
             writeOptional(json, "mac", sealed ? Optional.of(Base64.getEncoder().encodeToString(record.mac()))
                     : Optional.empty());
             json.writeEndObject();
-        }
+        });
         bytes.write('\n');
         return bytes.toByteArray();
     }

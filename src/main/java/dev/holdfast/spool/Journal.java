@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -66,6 +67,11 @@ public final class Journal implements AutoCloseable {
     /** First record with sequence > acknowledged: its segment and byte offset (or the end of the journal). */
     private Optional<SegmentFiles.Segment> cursorSegment = Optional.empty();
     private long cursorOffset;
+    /**
+     * Where the records the last {@link #readPending} handed out lie, oldest first. Acknowledging steps the cursor
+     * over them without reading them again: they were read whole, CRC and MAC checked, just before.
+     */
+    private final ArrayDeque<Place> handedOut = new ArrayDeque<>();
     private Optional<Instant> oldestPending = Optional.empty();
     private boolean closed;
 
@@ -210,7 +216,7 @@ public final class Journal implements AutoCloseable {
             throw new IllegalArgumentException("max must be at least 1, was " + max);
         }
         List<JournalRecord> records = new ArrayList<>();
-        visitPending(max, records::add);
+        visitPending(max, records::add, true);
         return records;
     }
 
@@ -220,11 +226,13 @@ public final class Journal implements AutoCloseable {
      */
     public synchronized void forEachPending(Visitor visitor) throws IOException {
         Objects.requireNonNull(visitor, "visitor");
-        visitPending(Long.MAX_VALUE, visitor);
+        visitPending(Long.MAX_VALUE, visitor, false);
     }
 
-    private void visitPending(long max, Visitor visitor) throws IOException {
+    /** @param remember whether to note where the records lie ({@link #handedOut}); a bounded read only */
+    private void visitPending(long max, Visitor visitor, boolean remember) throws IOException {
         ensureOpen();
+        handedOut.clear();
         long[] visited = {0};
         walkFromCursor((segment, offset, record) -> {
             if (visited[0] >= max) {
@@ -232,10 +240,30 @@ public final class Journal implements AutoCloseable {
             }
             if (record.sequence() > acknowledged) {
                 visitor.visit(record);
+                if (remember) {
+                    handedOut.add(new Place(segment, offset, record));
+                }
                 visited[0]++;
             }
             return true;
         });
+    }
+
+    /** Where a record handed out lies, and what acknowledging needs of it. */
+    private static final class Place {
+        final SegmentFiles.Segment segment;
+        final long offset;
+        final long sequence;
+        final Instant appendedAt;
+        final long size;
+
+        Place(SegmentFiles.Segment segment, long offset, JournalRecord record) {
+            this.segment = segment;
+            this.offset = offset;
+            this.sequence = record.sequence();
+            this.appendedAt = record.appendedAt();
+            this.size = record.sizeOnDisk();
+        }
     }
 
     /** Sees each record from the cursor on, in order, with its place; answers whether to go on. */
@@ -286,12 +314,27 @@ public final class Journal implements AutoCloseable {
         if (cursorSegment.isPresent() && !segments.contains(cursorSegment.get())) {
             cursorSegment = segments.first();
             cursorOffset = 0;
+            handedOut.clear();
         }
     }
 
     /** Moves the cursor past acknowledged records, keeping {@link #pending} and {@link #oldestPending}. */
     private void advanceCursor() throws IOException {
         long[] skipped = {0};
+        while (!handedOut.isEmpty() && cursorAt(handedOut.peekFirst())) {
+            Place next = handedOut.peekFirst();
+            cursorSegment = Optional.of(next.segment);
+            cursorOffset = next.offset;
+            if (next.sequence > acknowledged) {
+                oldestPending = Optional.of(next.appendedAt);
+                pending -= skipped[0];
+                return;
+            }
+            handedOut.removeFirst();
+            cursorOffset += next.size;
+            skipped[0]++;
+        }
+        handedOut.clear();
         boolean[] found = {false};
         oldestPending = Optional.empty();
         walkFromCursor((segment, offset, record) -> {
@@ -312,6 +355,19 @@ public final class Journal implements AutoCloseable {
             cursorOffset = cursorSegment.map(s -> s.size).orElse(0L);
         }
         pending -= skipped[0];
+    }
+
+    /** Whether {@code place} is where the cursor stands; the start of the next segment counts at a segment's end. */
+    private boolean cursorAt(Place place) {
+        if (cursorSegment.isEmpty()) {
+            return false;
+        }
+        SegmentFiles.Segment at = cursorSegment.get();
+        if (place.segment == at) {
+            return place.offset == cursorOffset;
+        }
+        return place.offset == 0 && cursorOffset == at.size
+                && segments.after(at).filter(after -> after == place.segment).isPresent();
     }
 
     // ------------------------------------------------------------------------------------------ dead letters

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * The log says when replay pauses and resumes (WARN/INFO once per change), and per dead letter the sequence, id
  * and SQLState only; the database's message, which may quote values, goes to the dead-letter file alone.
  */
-public final class Replayer implements AutoCloseable {
+final class Replayer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Replayer.class);
     private static final int BATCH = 256;
 

@@ -1,12 +1,10 @@
 package dev.holdfast.spool;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.holdfast.db.DatabaseUnavailableException;
 import dev.holdfast.db.GuardedDatabase;
+import dev.holdfast.json.Json;
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -116,8 +114,6 @@ public final class Spool implements AutoCloseable {
 
     /** A consistent-enough view for health and metrics. */
     public static final class Snapshot {
-        private static final JsonFactory JSON = new JsonFactory();
-
         private final long depth;
         private final Optional<Instant> oldestPending;
         private final long deadLetters;
@@ -204,13 +200,7 @@ public final class Spool implements AutoCloseable {
 
         /** What {@link #writeTo} writes, as a string. */
         public String toJson() {
-            StringWriter text = new StringWriter();
-            try (JsonGenerator json = JSON.createGenerator(text)) {
-                writeTo(json);
-            } catch (IOException e) {
-                throw new UncheckedIOException("writing JSON to memory cannot fail", e);
-            }
-            return text.toString();
+            return Json.write(this::writeTo);
         }
 
         @Override

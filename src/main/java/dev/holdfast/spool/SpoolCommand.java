@@ -1,12 +1,10 @@
 package dev.holdfast.spool;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.holdfast.db.FailureClassifier;
+import dev.holdfast.json.Json;
 import dev.holdfast.token.Keys;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +48,6 @@ public final class SpoolCommand {
             "<key>: --key-file <file holding holdfast.spool.key> | --jwt-secret-file <file holding holdfast.jwt.secret>"
                     + " | --jwt-keys <the holdfast.jwt.keys file>");
     private static final int BATCH = 256;
-    private static final JsonFactory JSON = new JsonFactory();
 
     private final PrintStream out;
     private final PrintStream err;
@@ -171,8 +168,7 @@ public final class SpoolCommand {
     private int export(Path directory, JournalKey key) throws IOException {
         try (Journal journal = open(directory, key)) {
             journal.forEachPending(record -> {
-                StringWriter line = new StringWriter();
-                try (JsonGenerator json = JSON.createGenerator(line)) {
+                out.println(Json.write(json -> {
                     json.writeStartObject();
                     json.writeNumberField("sequence", record.sequence());
                     json.writeStringField("id", record.id().toString());
@@ -187,8 +183,7 @@ public final class SpoolCommand {
                         json.writeNull();
                     }
                     json.writeEndObject();
-                }
-                out.println(line);
+                }));
             });
         }
         return 0;

@@ -1,13 +1,12 @@
 package dev.holdfast.spool;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.holdfast.json.Json;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +40,6 @@ import java.util.UUID;
  */
 public final class SpooledStatement {
     private static final byte FORMAT = 1;
-    private static final JsonFactory JSON = new JsonFactory();
     private static final String TYPES = "String, Integer, Long, BigDecimal, Boolean, Double, LocalDate, Instant,"
             + " OffsetDateTime, UUID, byte[] or null";
 
@@ -238,13 +236,7 @@ public final class SpooledStatement {
 
     /** One JSON object: {@code {"sql": ..., "params": [{"type": ..., "value": ...}, ...]}} (for export). */
     public String toJson() {
-        StringWriter text = new StringWriter();
-        try (JsonGenerator json = JSON.createGenerator(text)) {
-            writeTo(json);
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing JSON to memory cannot fail", e);
-        }
-        return text.toString();
+        return Json.write(this::writeTo);
     }
 
     /** Writes what {@link #toJson()} returns to {@code json}. */

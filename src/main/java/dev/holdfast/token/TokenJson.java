@@ -4,8 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.util.JsonRecyclerPools;
+import dev.holdfast.json.Json;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,8 +15,8 @@ import java.util.Map;
 /**
  * The token's JSON, read with Jackson's streaming parser (already on the class path) instead of jose4j's
  * json_simple, which takes a 32 KB buffer per parse. Strict: duplicate names (also ones hidden by an escape)
- * are refused, as are trailing content, comments and anything but one object at the top. Jackson's buffers
- * are pooled in this factory, not in ThreadLocals (which would pin the application's class loader).
+ * are refused, as are trailing content, comments and anything but one object at the top. The factory is
+ * {@link Json#strictReader}'s: buffers pooled in it, not in ThreadLocals (which would pin the class loader).
  */
 final class TokenJson {
 
@@ -32,15 +31,11 @@ final class TokenJson {
 
     private static final MalformedJson MALFORMED = new MalformedJson();
 
-    private static final JsonFactory JSON = JsonFactory.builder()
-            .recyclerPool(JsonRecyclerPools.newConcurrentDequePool())
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .streamReadConstraints(StreamReadConstraints.builder()
-                    .maxNestingDepth(TokenVerifier.MAX_HEADER_JSON_DEPTH)
-                    .maxStringLength(TokenVerifier.MAX_TOKEN_CHARS)
-                    .maxNumberLength(400)
-                    .build())
-            .build();
+    private static final JsonFactory JSON = Json.strictReader(StreamReadConstraints.builder()
+            .maxNestingDepth(TokenVerifier.MAX_HEADER_JSON_DEPTH)
+            .maxStringLength(TokenVerifier.MAX_TOKEN_CHARS)
+            .maxNumberLength(400)
+            .build());
 
     /** The header members Holdfast reads; the names of all others are reported, their values skipped. */
     static final class Header {

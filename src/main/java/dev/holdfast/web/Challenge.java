@@ -1,5 +1,6 @@
 package dev.holdfast.web;
 
+import dev.holdfast.config.Settings.OnFailure;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -20,19 +21,11 @@ public final class Challenge {
     private static final Logger log = LoggerFactory.getLogger(Challenge.class);
     private static final AtomicBoolean CROSS_SITE_WARNED = new AtomicBoolean();
 
-    /** Filter init-param {@code onFailure}. */
-    public enum Mode {
-        /** browsers (they accept HTML, are not XHR, did not send a Bearer header) are redirected; others get 401 */
-        AUTO,
-        REDIRECT,
-        UNAUTHORIZED
-    }
-
     private final String loginPage;
-    private final Mode mode;
+    private final OnFailure mode;
 
     /** @param loginPage a path inside the application, such as {@code /login.jsp} */
-    public Challenge(String loginPage, Mode mode) {
+    public Challenge(String loginPage, OnFailure mode) {
         Objects.requireNonNull(loginPage, "loginPage");
         if (!SafeRedirects.isLocalPath(loginPage)) {
             throw new IllegalArgumentException("loginPage [" + loginPage + "] is not a path inside the application");

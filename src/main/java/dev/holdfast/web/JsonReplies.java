@@ -1,5 +1,6 @@
 package dev.holdfast.web;
 
+import dev.holdfast.json.Json;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,10 +17,15 @@ public final class JsonReplies {
     public static void error(HttpServletResponse response, int status, String error, String description) throws IOException {
         Objects.requireNonNull(error, "error");
         Objects.requireNonNull(description, "description");
-        json(response, status, "{\"error\":" + quote(error) + ",\"error_description\":" + quote(description) + "}");
+        json(response, status, Json.write(Json.Escaping.HTTP, json -> {
+            json.writeStartObject();
+            json.writeStringField("error", error);
+            json.writeStringField("error_description", description);
+            json.writeEndObject();
+        }));
     }
 
-    /** Writes {@code json} (already serialised) with {@code status}; resets any buffered body first. */
+    /** Writes {@code json} (already serialised, {@link Json.Escaping#HTTP} for anything holding client text) with {@code status}; resets any buffered body first. */
     public static void json(HttpServletResponse response, int status, String json) throws IOException {
         Objects.requireNonNull(response, "response");
         Objects.requireNonNull(json, "json");
@@ -44,39 +50,5 @@ public final class JsonReplies {
      */
     public static void noStore(HttpServletResponse response) {
         ResponseHeaders.answer(response);
-    }
-
-    /** {@code value} as a JSON string literal, quotes included. */
-    public static String quote(String value) {
-        Objects.requireNonNull(value, "value");
-        StringBuilder sb = new StringBuilder(value.length() + 2).append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"':
-                    sb.append("\\\"");
-                    break;
-                case '\\':
-                    sb.append("\\\\");
-                    break;
-                case '\n':
-                    sb.append("\\n");
-                    break;
-                case '\r':
-                    sb.append("\\r");
-                    break;
-                case '\t':
-                    sb.append("\\t");
-                    break;
-                default:
-                    // also escape < > & so a body sniffed as HTML stays inert
-                    if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == '\u2028' || c == '\u2029') {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-            }
-        }
-        return sb.append('"').toString();
     }
 }

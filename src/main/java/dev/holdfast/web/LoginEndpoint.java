@@ -1,5 +1,6 @@
 package dev.holdfast.web;
 
+import dev.holdfast.json.Json;
 import dev.holdfast.login.LoginOutcome;
 import dev.holdfast.login.LoginService;
 import dev.holdfast.login.Tier;
@@ -59,7 +60,7 @@ public final class LoginEndpoint {
         boolean json = LoginForm.isJson(request) || acceptsJson(request);
         if (SameOrigin.isCrossSite(request, proxies)) {
             // Login CSRF: a foreign page must not sign the victim's browser into the attacker's account.
-            LoginForm.discardBody(request, response);
+            RequestBodies.discard(request, response);
             Challenge.crossSite(request, response, proxies);
             return;
         }
@@ -67,7 +68,7 @@ public final class LoginEndpoint {
         try {
             form = LoginForm.read(request);
         } catch (LoginForm.Refused refused) {
-            LoginForm.discardBody(request, response);
+            RequestBodies.discard(request, response);
             JsonReplies.error(response, refused.status(), "invalid_request", refused.description());
             return;
         }
@@ -126,9 +127,14 @@ public final class LoginEndpoint {
         cookies.set(request, response, token.compact(), ttl);
         log.debug("login succeeded via {}", tier.wireName());
         if (json) {
-            JsonReplies.json(response, HttpServletResponse.SC_OK, "{\"access_token\":" + JsonReplies.quote(token.compact())
-                    + ",\"token_type\":\"Bearer\",\"expires_in\":" + ttl.getSeconds()
-                    + ",\"tier\":" + JsonReplies.quote(tier.wireName()) + "}");
+            JsonReplies.json(response, HttpServletResponse.SC_OK, Json.write(Json.Escaping.HTTP, body -> {
+                body.writeStartObject();
+                body.writeStringField("access_token", token.compact());
+                body.writeStringField("token_type", "Bearer");
+                body.writeNumberField("expires_in", ttl.getSeconds());
+                body.writeStringField("tier", tier.wireName());
+                body.writeEndObject();
+            }));
         } else {
             seeOther(response, request.getContextPath() + next.orElse(landing));
         }

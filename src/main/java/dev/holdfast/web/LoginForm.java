@@ -4,12 +4,10 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.holdfast.json.Json;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,23 +25,13 @@ import java.util.Optional;
  * The body of a login request: form-encoded or JSON, at most {@value #MAX_BODY_BYTES} bytes, strict UTF-8,
  * each field once. Read from the body only (never the query string, which ends up in access logs).
  */
-public final class LoginForm {
+final class LoginForm {
     public static final int MAX_BODY_BYTES = 16 * 1024;
-    /**
-     * How much of a refused body is read and thrown away before answering. Without it the container closes the
-     * connection while the client is still sending, and the client sees a reset instead of the answer.
-     */
-    static final long MAX_DISCARD_BYTES = 1024 * 1024;
     static final int MAX_USERNAME_CHARS = 256;
     static final int MAX_PASSWORD_CHARS = 1024;
 
-    // Buffers pooled in the factory, not in a ThreadLocal of the container's threads (Jackson's default):
-    // those would keep this application's class loader reachable after undeploy.
-    private static final JsonFactory JSON = JsonFactory.builder()
-            .recyclerPool(JsonRecyclerPools.newConcurrentDequePool())
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(2).maxStringLength(MAX_BODY_BYTES).build())
-            .build();
+    private static final JsonFactory JSON = Json.strictReader(
+            StreamReadConstraints.builder().maxNestingDepth(2).maxStringLength(MAX_BODY_BYTES).build());
 
     private final String username;
     private final char[] password;
@@ -96,34 +84,6 @@ public final class LoginForm {
         }
         byte[] body = readBounded(request.getInputStream());
         return media.equals("application/json") ? fromJson(body) : fromForm(body);
-    }
-
-    /**
-     * Reads and drops what is left of a body that will not be used (up to {@value #MAX_DISCARD_BYTES} bytes), so
-     * that a client still sending it gets to read the refusal. Anything longer, or a body that cannot be read, gets
-     * {@code Connection: close} on the answer instead: the container must not read the rest as a next request.
-     */
-    public static void discardBody(HttpServletRequest request, HttpServletResponse response) {
-        if (request.getContentLengthLong() > MAX_DISCARD_BYTES) {
-            response.setHeader("Connection", "close");
-            return;
-        }
-        try {
-            InputStream in = request.getInputStream();
-            byte[] buffer = new byte[8192];
-            long total = 0;
-            int read;
-            while ((read = in.read(buffer)) != -1) {
-                total += read;
-                if (total > MAX_DISCARD_BYTES) {
-                    response.setHeader("Connection", "close");
-                    return;
-                }
-            }
-        } catch (IOException | IllegalStateException e) {
-            // The body was read as characters already, or the client went away: nothing more to read.
-            response.setHeader("Connection", "close");
-        }
     }
 
     public String username() {

@@ -46,7 +46,7 @@ public final class LogoutEndpoint {
         // not log a user out: a nuisance, and a step in login-CSRF chains. With the cookie, the request must also
         // prove it comes from this site.
         if (SameOrigin.isCrossSite(request, proxies) || (fromCookie && !SameOrigin.isSameOrigin(request, proxies))) {
-            LoginForm.discardBody(request, response);
+            RequestBodies.discard(request, response);
             Challenge.crossSite(request, response, proxies);
             return;
         }

@@ -1,5 +1,6 @@
 package dev.holdfast.web;
 
+import dev.holdfast.config.Settings.CookieSecure;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -12,21 +13,13 @@ import java.util.Optional;
 /**
  * The cookie that carries the token for browsers: {@code HttpOnly}, {@code SameSite=Lax}, {@code Path} (the
  * context path unless configured), {@code Max-Age} = the token's lifetime and {@code Secure} per
- * {@link Secure}. The header is written by hand so every container emits the same attributes.
+ * {@link CookieSecure}. The header is written by hand so every container emits the same attributes.
  *
  * <p>A name starting with {@code __Host-} gets what browsers require for that prefix: always {@code Secure},
  * {@code Path=/}, no {@code Domain}; then no other site on the same domain (a sibling subdomain) can set or
  * shadow it. A name starting with {@code __Secure-} is always {@code Secure}.
  */
 public final class TokenCookies {
-
-    /** When the cookie is marked {@code Secure}. */
-    public enum Secure {
-        /** when the request is HTTPS, or a proxy says so with {@code X-Forwarded-Proto: https} */
-        AUTO,
-        ALWAYS,
-        NEVER
-    }
 
     /** Browsers send at most this many cookies of our name that we try: a tossed cookie cannot cost more. */
     static final int MAX_CANDIDATES = 4;
@@ -35,16 +28,16 @@ public final class TokenCookies {
 
     private final String name;
     private final Optional<String> path;
-    private final Secure secure;
+    private final CookieSecure secure;
     private final TrustedProxies proxies;
 
     /**
      * @param name    a cookie name (RFC 6265 token); {@code __Host-} requires an empty path or {@code /} and a
-     *                {@code secure} other than {@link Secure#NEVER}, {@code __Secure-} the latter
+     *                {@code secure} other than {@link CookieSecure#FALSE}, {@code __Secure-} the latter
      * @param path    the cookie path; empty means the request's context path ({@code /} for {@code __Host-})
-     * @param proxies who may say the request came over HTTPS ({@link Secure#AUTO})
+     * @param proxies who may say the request came over HTTPS ({@link CookieSecure#AUTO})
      */
-    public TokenCookies(String name, Optional<String> path, Secure secure, TrustedProxies proxies) {
+    public TokenCookies(String name, Optional<String> path, CookieSecure secure, TrustedProxies proxies) {
         this.name = Objects.requireNonNull(name, "name");
         if (name.isEmpty() || !name.chars().allMatch(TokenCookies::isTokenChar)) {
             throw new IllegalArgumentException("name [" + name + "] is not a cookie name");
@@ -58,7 +51,7 @@ public final class TokenCookies {
         this.secure = Objects.requireNonNull(secure, "secure");
         this.proxies = Objects.requireNonNull(proxies, "proxies");
         boolean hostPrefix = name.startsWith(HOST_PREFIX);
-        if ((hostPrefix || name.startsWith(SECURE_PREFIX)) && secure == Secure.NEVER) {
+        if ((hostPrefix || name.startsWith(SECURE_PREFIX)) && secure == CookieSecure.FALSE) {
             throw new IllegalArgumentException("name [" + name + "] needs the Secure attribute; it cannot be used with"
                     + " secure = false");
         }
@@ -129,8 +122,8 @@ public final class TokenCookies {
                 .append("; Max-Age=").append(maxAgeSeconds)
                 .append("; Path=").append(cookiePath)
                 .append("; HttpOnly; SameSite=Lax");
-        boolean secureFlag = secure == Secure.ALWAYS || hostPrefix || name.startsWith(SECURE_PREFIX)
-                || (secure == Secure.AUTO && isHttps(request));
+        boolean secureFlag = secure == CookieSecure.TRUE || hostPrefix || name.startsWith(SECURE_PREFIX)
+                || (secure == CookieSecure.AUTO && isHttps(request));
         if (secureFlag) {
             sb.append("; Secure");
         }

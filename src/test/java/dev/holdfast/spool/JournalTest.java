@@ -368,6 +368,28 @@ class JournalTest {
     }
 
     @Test
+    void acknowledgingStepsOverTheRecordsJustReadWithoutReadingThemAgain() throws Exception {
+        int record = RecordCodec.HEADER_BYTES + 2;
+        try (Journal journal = Journal.open(dir, 100L * record, 3L * record, CLOCK, TestSecrets.journalKey())) {
+            for (int i = 10; i < 20; i++) {
+                journal.append(bytes("" + i));
+            }
+            assertEquals(List.of("10", "11", "12", "13", "14"), texts(journal.readPending(5)));
+            // Records 4 and 5 (the second segment's first two) are damaged on disk after they were read: reading
+            // them again would fail on their CRC.
+            Path second = dir.resolve("segment-00000000000000000004.log");
+            try (FileChannel channel = FileChannel.open(second, StandardOpenOption.WRITE)) {
+                channel.write(ByteBuffer.wrap(new byte[] {'x'}), record - 1L);
+                channel.write(ByteBuffer.wrap(new byte[] {'x'}), 2L * record - 1);
+            }
+            journal.acknowledge(5);
+            assertEquals(5, journal.depth());
+            assertEquals(CLOCK.instant(), journal.oldestPending().orElseThrow());
+            assertEquals(List.of("15", "16", "17", "18", "19"), texts(journal.readPending(100)));
+        }
+    }
+
+    @Test
     void reportsTheOldestPendingRecord() throws Exception {
         Instant[] now = {Instant.parse("2026-01-01T00:00:00Z")};
         Clock moving = new Clock() {

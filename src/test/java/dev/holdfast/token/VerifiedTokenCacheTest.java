@@ -7,14 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.holdfast.testing.MutableClock;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -25,33 +23,13 @@ class VerifiedTokenCacheTest {
 
     static final Duration SKEW = Duration.ofSeconds(30);
 
-    /** A clock the test moves. */
-    static final class MovableClock extends Clock {
-        final AtomicReference<Instant> now = new AtomicReference<>(Forge.NOW);
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    }
-
     static TokenVerifier verifier(Keys keys, RevocationList revocations, Clock clock, int entries) {
         return new TokenVerifier(keys, "holdfast", Optional.empty(), Duration.ofHours(1), SKEW, revocations, clock, false, entries);
     }
 
     @Test
     void aRepeatedTokenIsAnsweredFromTheCache() {
-        MovableClock clock = new MovableClock();
+        MutableClock clock = new MutableClock(Forge.NOW);
         TokenVerifier verifier = verifier(Keys.hmac(Forge.SECRET), new RevocationList(clock), clock, 100);
         String token = Forge.hs(Forge.claims());
         Verification first = verifier.verify(token);
@@ -62,7 +40,7 @@ class VerifiedTokenCacheTest {
 
     @Test
     void withTheCacheOffEveryTokenIsVerifiedAgain() {
-        MovableClock clock = new MovableClock();
+        MutableClock clock = new MutableClock(Forge.NOW);
         TokenVerifier verifier = verifier(Keys.hmac(Forge.SECRET), new RevocationList(clock), clock, 0);
         String token = Forge.hs(Forge.claims());
         assertNotSame(verifier.verify(token), verifier.verify(token));
@@ -71,20 +49,20 @@ class VerifiedTokenCacheTest {
 
     @Test
     void aCachedTokenExpiresAtExpPlusSkewLikeAFreshOne() {
-        MovableClock clock = new MovableClock();
+        MutableClock clock = new MutableClock(Forge.NOW);
         TokenVerifier verifier = verifier(Keys.hmac(Forge.SECRET), new RevocationList(clock), clock, 100);
         String token = Forge.hs(Forge.claims()); // exp = NOW + 600
         assertTrue(verifier.verify(token).isValid());
-        clock.now.set(Forge.NOW.plusSeconds(600 + 29));
+        clock.set(Forge.NOW.plusSeconds(600 + 29));
         assertTrue(verifier.verify(token).isValid());
-        clock.now.set(Forge.NOW.plusSeconds(600 + 30));
+        clock.set(Forge.NOW.plusSeconds(600 + 30));
         assertEquals(Optional.of(Rejection.EXPIRED), verifier.verify(token).rejection());
         assertEquals(0, verifier.cachedTokens());
     }
 
     @Test
     void aCachedTokenIsRefusedOnceItsJtiIsRevoked() {
-        MovableClock clock = new MovableClock();
+        MutableClock clock = new MutableClock(Forge.NOW);
         RevocationList revocations = new RevocationList(clock);
         TokenVerifier verifier = verifier(Keys.hmac(Forge.SECRET), revocations, clock, 100);
         String token = Forge.hs(Forge.claims());
@@ -96,25 +74,25 @@ class VerifiedTokenCacheTest {
     @Test
     void aRevocationLastsUntilTheVerifierStopsAcceptingTheToken() {
         // issue 11 finding 6: revoked until exp only, the token lived again in the skew after exp
-        MovableClock clock = new MovableClock();
+        MutableClock clock = new MutableClock(Forge.NOW);
         RevocationList revocations = new RevocationList(clock);
         for (int entries : new int[] {0, 100}) {
             TokenVerifier verifier = verifier(Keys.hmac(Forge.SECRET), revocations, clock, entries);
-            clock.now.set(Forge.NOW);
+            clock.set(Forge.NOW);
             String token = Forge.hs(Forge.claims().replace("jti-1", "jti-" + entries));
             VerifiedToken verified = verifier.verify(token).token().orElseThrow();
             assertEquals(verified.expiresAt().plus(SKEW), verified.acceptedUntil());
             revocations.revoke(verified.jti(), verified.acceptedUntil());
-            clock.now.set(verified.expiresAt().plusSeconds(15));
+            clock.set(verified.expiresAt().plusSeconds(15));
             assertEquals(Optional.of(Rejection.REVOKED), verifier.verify(token).rejection(), "cache " + entries);
-            clock.now.set(verified.acceptedUntil());
+            clock.set(verified.acceptedUntil());
             assertEquals(Optional.of(Rejection.EXPIRED), verifier.verify(token).rejection(), "cache " + entries);
         }
     }
 
     @Test
     void aTokenDifferingInOneCharacterIsNotAHit() {
-        MovableClock clock = new MovableClock();
+        MutableClock clock = new MutableClock(Forge.NOW);
         TokenVerifier verifier = verifier(Keys.hmac(Forge.SECRET), new RevocationList(clock), clock, 100);
         String token = Forge.hs(Forge.claims());
         assertTrue(verifier.verify(token).isValid());
@@ -139,7 +117,7 @@ class VerifiedTokenCacheTest {
         });
         server.start();
         try {
-            MovableClock clock = new MovableClock();
+            MutableClock clock = new MutableClock(Forge.NOW);
             Keys remote = Keys.remote(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/.well-known/jwks.json"));
             TokenVerifier verifier = verifier(remote, new RevocationList(clock), clock, 100);
             String token = new TokenIssuer(signer, "holdfast", Optional.empty(), clock)

@@ -4,12 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.holdfast.config.Settings.CookieSecure;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class BearerTokensTest {
 
-    final BearerTokens tokens = new BearerTokens(new TokenCookies("holdfast_token", Optional.empty(), TokenCookies.Secure.AUTO, TrustedProxies.NONE));
+    final BearerTokens tokens = new BearerTokens(new TokenCookies("holdfast_token", Optional.empty(), CookieSecure.AUTO, TrustedProxies.NONE));
 
     BearerTokens.Extraction extract(ServletMocks.Request request) {
         return tokens.extract(request.build());

@@ -3,6 +3,7 @@ package dev.holdfast.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.holdfast.config.Settings.OnFailure;
 import org.junit.jupiter.api.Test;
 
 class ChallengeTest {
@@ -17,7 +18,7 @@ class ChallengeTest {
 
     @Test
     void apiClientWithoutTokenGets401BearerWithoutError() throws Exception {
-        ServletMocks.Response r = noToken(new Challenge("/login.jsp", Challenge.Mode.AUTO),
+        ServletMocks.Response r = noToken(new Challenge("/login.jsp", OnFailure.AUTO),
                 new ServletMocks.Request("GET", "/orders").header("Accept", "application/json"));
         assertEquals(401, r.status);
         assertEquals("Bearer", r.header("WWW-Authenticate"));
@@ -28,7 +29,7 @@ class ChallengeTest {
 
     @Test
     void browserIsSentToTheLoginPageWithNextIncludingTheQuery() throws Exception {
-        ServletMocks.Response r = noToken(new Challenge("/login.jsp", Challenge.Mode.AUTO),
+        ServletMocks.Response r = noToken(new Challenge("/login.jsp", OnFailure.AUTO),
                 new ServletMocks.Request("GET", "/orders/7?tab=items&x=1").header("Accept", HTML));
         assertEquals(302, r.status);
         assertEquals("/app/login.jsp?next=%2Forders%2F7%3Ftab%3Ditems%26x%3D1", r.header("Location"));
@@ -36,7 +37,7 @@ class ChallengeTest {
 
     @Test
     void xhrIsNotRedirectedEvenIfItAcceptsHtml() throws Exception {
-        ServletMocks.Response r = noToken(new Challenge("/login.jsp", Challenge.Mode.AUTO),
+        ServletMocks.Response r = noToken(new Challenge("/login.jsp", OnFailure.AUTO),
                 new ServletMocks.Request("GET", "/orders").header("Accept", HTML).header("X-Requested-With", "XMLHttpRequest"));
         assertEquals(401, r.status);
     }
@@ -44,7 +45,7 @@ class ChallengeTest {
     @Test
     void invalidHeaderTokenIsNeverRedirectedInAutoMode() throws Exception {
         ServletMocks.Response r = new ServletMocks.Response();
-        new Challenge("/login.jsp", Challenge.Mode.AUTO).invalidToken(
+        new Challenge("/login.jsp", OnFailure.AUTO).invalidToken(
                 new ServletMocks.Request("GET", "/orders").header("Accept", HTML).build(), r.mock, "the token has expired", true);
         assertEquals(401, r.status);
         assertEquals("Bearer error=\"invalid_token\", error_description=\"the token has expired\"", r.header("WWW-Authenticate"));
@@ -53,7 +54,7 @@ class ChallengeTest {
 
     @Test
     void redirectModeRedirectsEveryone() throws Exception {
-        ServletMocks.Response r = noToken(new Challenge("/login.jsp", Challenge.Mode.REDIRECT),
+        ServletMocks.Response r = noToken(new Challenge("/login.jsp", OnFailure.REDIRECT),
                 new ServletMocks.Request("GET", "/orders").header("Accept", "application/json"));
         assertEquals(302, r.status);
         assertEquals("/app/login.jsp?next=%2Forders", r.header("Location"));
@@ -61,14 +62,14 @@ class ChallengeTest {
 
     @Test
     void unauthorizedModeNeverRedirects() throws Exception {
-        ServletMocks.Response r = noToken(new Challenge("/login.jsp", Challenge.Mode.UNAUTHORIZED),
+        ServletMocks.Response r = noToken(new Challenge("/login.jsp", OnFailure.UNAUTHORIZED),
                 new ServletMocks.Request("GET", "/orders").header("Accept", HTML));
         assertEquals(401, r.status);
     }
 
     @Test
     void loginPageWithAQueryGetsNextAppended() throws Exception {
-        ServletMocks.Response r = noToken(new Challenge("/login.jsp?lang=en", Challenge.Mode.REDIRECT),
+        ServletMocks.Response r = noToken(new Challenge("/login.jsp?lang=en", OnFailure.REDIRECT),
                 new ServletMocks.Request("GET", "/o"));
         assertEquals("/app/login.jsp?lang=en&next=%2Fo", r.header("Location"));
     }
@@ -76,7 +77,7 @@ class ChallengeTest {
     @Test
     void insufficientRoleIs403InsufficientScope() throws Exception {
         ServletMocks.Response r = new ServletMocks.Response();
-        new Challenge("/login.jsp", Challenge.Mode.AUTO).insufficientRole(new ServletMocks.Request("GET", "/admin/").build(), r.mock);
+        new Challenge("/login.jsp", OnFailure.AUTO).insufficientRole(new ServletMocks.Request("GET", "/admin/").build(), r.mock);
         assertEquals(403, r.status);
         assertEquals("Bearer error=\"insufficient_scope\"", r.header("WWW-Authenticate"));
         assertEquals("{\"error\":\"insufficient_scope\",\"error_description\":\"the token does not carry a role this resource requires\"}", r.body());
@@ -85,7 +86,7 @@ class ChallengeTest {
     @Test
     void insufficientRoleForABrowserIsTheApplications403Page() throws Exception {
         ServletMocks.Response r = new ServletMocks.Response();
-        new Challenge("/login.jsp", Challenge.Mode.AUTO).insufficientRole(
+        new Challenge("/login.jsp", OnFailure.AUTO).insufficientRole(
                 new ServletMocks.Request("GET", "/admin/").header("Accept", "text/html").build(), r.mock);
         assertEquals(403, r.status);
         assertEquals("", r.body(), "the container renders its error page; no JSON for a person");
@@ -102,12 +103,7 @@ class ChallengeTest {
     @Test
     void refusesALoginPageOutsideTheApplication() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new Challenge("//evil.example/login", Challenge.Mode.AUTO));
+                () -> new Challenge("//evil.example/login", OnFailure.AUTO));
         assertEquals("loginPage [//evil.example/login] is not a path inside the application", e.getMessage());
-    }
-
-    @Test
-    void jsonQuoteEscapesControlAndHtmlCharacters() {
-        assertEquals("\"a\\\"b\\\\c\\n\\u003cscript\\u003e\\u0001\"", JsonReplies.quote("a\"b\\c\n<script>\u0001"));
     }
 }

@@ -12,6 +12,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.holdfast.audit.AuditLog;
+import dev.holdfast.config.Settings.CookieSecure;
 import dev.holdfast.credential.CredentialTier;
 import dev.holdfast.credential.SqlCredentialStore;
 import dev.holdfast.credential.StoredCredential;
@@ -75,7 +76,7 @@ class LoginEndpointLoggingTest {
             LoginService service = new LoginService(database, tier, passwords, new Throttle(5, 50, Duration.ofMinutes(5), clock),
                     mock(AuditLog.class), Tier.DATABASE, Tier.CACHE, Duration.ofSeconds(5), clock);
             LoginEndpoint endpoint = new LoginEndpoint(service, new TokenIssuer(Keys.hmac(secret), "holdfast", Optional.empty(), clock),
-                    Duration.ofHours(1), new TokenCookies("holdfast_token", Optional.empty(), TokenCookies.Secure.AUTO, TrustedProxies.NONE),
+                    Duration.ofHours(1), new TokenCookies("holdfast_token", Optional.empty(), CookieSecure.AUTO, TrustedProxies.NONE),
                     "/login.jsp", "/", TrustedProxies.NONE);
 
             ByteArrayOutputStream body = new ByteArrayOutputStream();

@@ -10,6 +10,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import dev.holdfast.audit.AuditLog;
+import dev.holdfast.config.Settings.CookieSecure;
 import dev.holdfast.credential.CredentialQueryException;
 import dev.holdfast.credential.CredentialTier;
 import dev.holdfast.credential.SqlCredentialStore;
@@ -38,7 +39,7 @@ class LoginEndpointTest {
             new LoginService(database, tier, new PasswordVerifier(), new Throttle(5, 50, Duration.ofMinutes(5), clock),
                     mock(AuditLog.class), Tier.DATABASE, Tier.CACHE, Duration.ofSeconds(5), clock),
             new TokenIssuer(Keys.hmac(new byte[32]), "holdfast", Optional.empty(), clock), Duration.ofHours(1),
-            new TokenCookies("holdfast_token", Optional.empty(), TokenCookies.Secure.AUTO, TrustedProxies.NONE),
+            new TokenCookies("holdfast_token", Optional.empty(), CookieSecure.AUTO, TrustedProxies.NONE),
             "/login.jsp", "/", TrustedProxies.NONE);
 
     @AfterEach
@@ -75,7 +76,7 @@ class LoginEndpointTest {
                 .body(JSON, ServletMocks.body(part), 10_000_000));
         assertEquals(413, declared.status);
         assertEquals("close", declared.header("Connection"));
-        byte[] chunked = new byte[(int) LoginForm.MAX_DISCARD_BYTES * 2];
+        byte[] chunked = new byte[(int) RequestBodies.MAX_DISCARD_BYTES * 2];
         ServletMocks.Response endless = answer(new ServletMocks.Request("POST", "/auth/login")
                 .body(JSON, ServletMocks.body(chunked), -1));
         assertEquals(413, endless.status);

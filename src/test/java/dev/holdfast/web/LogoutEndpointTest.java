@@ -3,6 +3,7 @@ package dev.holdfast.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.holdfast.config.Settings.CookieSecure;
 import dev.holdfast.testing.MutableClock;
 import dev.holdfast.token.Keys;
 import dev.holdfast.token.RevocationList;
@@ -21,7 +22,7 @@ class LogoutEndpointTest {
     private final TokenVerifier verifier = new TokenVerifier(keys, "holdfast", Optional.empty(), Duration.ofHours(1),
             Duration.ofSeconds(30), revocations, clock);
     private final LogoutEndpoint endpoint = new LogoutEndpoint(verifier, revocations,
-            new TokenCookies("holdfast_token", Optional.empty(), TokenCookies.Secure.AUTO, TrustedProxies.NONE),
+            new TokenCookies("holdfast_token", Optional.empty(), CookieSecure.AUTO, TrustedProxies.NONE),
             "/login.jsp", TrustedProxies.NONE);
 
     private String token() {

@@ -30,7 +30,6 @@ public final class ServletMocks {
     private ServletMocks() {
     }
 
-    /** A request builder: {@code path} is the path inside the app, optionally with {@code ?query}. */
     /** A request body stream over {@code bytes}. */
     public static ServletInputStream body(byte[] bytes) {
         java.io.ByteArrayInputStream in = new java.io.ByteArrayInputStream(bytes);
@@ -62,6 +61,7 @@ public final class ServletMocks {
         };
     }
 
+    /** A request builder: {@code path} is the path inside the app, optionally with {@code ?query}. */
     public static final class Request {
         private final String method;
         private final String path;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.holdfast.config.Cidr;
+import dev.holdfast.config.Settings.CookieSecure;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -19,14 +20,14 @@ class TokenCookiesTest {
 
     @Test
     void setsHttpOnlyLaxCookieOnTheContextPath() {
-        TokenCookies cookies = new TokenCookies("holdfast_token", Optional.empty(), TokenCookies.Secure.AUTO, TrustedProxies.NONE);
+        TokenCookies cookies = new TokenCookies("holdfast_token", Optional.empty(), CookieSecure.AUTO, TrustedProxies.NONE);
         assertEquals("holdfast_token=a.b.c; Max-Age=3600; Path=/app; HttpOnly; SameSite=Lax",
                 set(cookies, new ServletMocks.Request("POST", "/auth/login")));
     }
 
     @Test
     void autoAddsSecureOnHttpsOrBehindATrustedHttpsProxy() {
-        TokenCookies cookies = new TokenCookies("t", Optional.of("/"), TokenCookies.Secure.AUTO,
+        TokenCookies cookies = new TokenCookies("t", Optional.of("/"), CookieSecure.AUTO,
                 new TrustedProxies(List.of(Cidr.parse("10.0.0.0/8"))));
         assertEquals("t=a.b.c; Max-Age=3600; Path=/; HttpOnly; SameSite=Lax; Secure",
                 set(cookies, new ServletMocks.Request("POST", "/x").https()));
@@ -39,14 +40,14 @@ class TokenCookiesTest {
 
     @Test
     void aHostPrefixedCookieIsSecureAtTheRootWhateverTheContextPath() {
-        TokenCookies cookies = new TokenCookies("__Host-holdfast", Optional.empty(), TokenCookies.Secure.AUTO, TrustedProxies.NONE);
+        TokenCookies cookies = new TokenCookies("__Host-holdfast", Optional.empty(), CookieSecure.AUTO, TrustedProxies.NONE);
         assertEquals("__Host-holdfast=a.b.c; Max-Age=3600; Path=/; HttpOnly; SameSite=Lax; Secure",
                 set(cookies, new ServletMocks.Request("POST", "/auth/login").https()));
         ServletMocks.Response response = new ServletMocks.Response();
         cookies.clear(new ServletMocks.Request("POST", "/x").https().build(), response.mock);
         assertEquals(List.of("__Host-holdfast=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax; Secure"), response.headers("Set-Cookie"));
         assertEquals("__Secure-t=a.b.c; Max-Age=3600; Path=/app; HttpOnly; SameSite=Lax; Secure",
-                set(new TokenCookies("__Secure-t", Optional.empty(), TokenCookies.Secure.AUTO, TrustedProxies.NONE),
+                set(new TokenCookies("__Secure-t", Optional.empty(), CookieSecure.AUTO, TrustedProxies.NONE),
                         new ServletMocks.Request("POST", "/x")));
     }
 
@@ -54,15 +55,15 @@ class TokenCookiesTest {
     void aHostPrefixRefusesWhatBrowsersWouldRefuse() {
         assertEquals("name [__Host-t] needs the Secure attribute; it cannot be used with secure = false",
                 assertThrows(IllegalArgumentException.class, () -> new TokenCookies("__Host-t", Optional.empty(),
-                        TokenCookies.Secure.NEVER, TrustedProxies.NONE)).getMessage());
+                        CookieSecure.FALSE, TrustedProxies.NONE)).getMessage());
         assertEquals("name [__Host-t] needs Path=/; it cannot be used with path [/app]",
                 assertThrows(IllegalArgumentException.class, () -> new TokenCookies("__Host-t", Optional.of("/app"),
-                        TokenCookies.Secure.AUTO, TrustedProxies.NONE)).getMessage());
+                        CookieSecure.AUTO, TrustedProxies.NONE)).getMessage());
     }
 
     @Test
     void everyCookieOfTheNameIsACandidateInOrderOnceEachAndBounded() {
-        TokenCookies cookies = new TokenCookies("t", Optional.empty(), TokenCookies.Secure.AUTO, TrustedProxies.NONE);
+        TokenCookies cookies = new TokenCookies("t", Optional.empty(), CookieSecure.AUTO, TrustedProxies.NONE);
         ServletMocks.Request request = new ServletMocks.Request("GET", "/x").cookie("t", "tossed.by.sibling")
                 .cookie("other", "x").cookie("t", "").cookie("t", "real.token.here").cookie("t", "tossed.by.sibling");
         assertEquals(List.of("tossed.by.sibling", "real.token.here"), cookies.candidates(request.build()));
@@ -76,32 +77,32 @@ class TokenCookiesTest {
     @Test
     void alwaysAndNeverOverrideTheRequest() {
         assertEquals("t=a.b.c; Max-Age=3600; Path=/app; HttpOnly; SameSite=Lax; Secure",
-                set(new TokenCookies("t", Optional.empty(), TokenCookies.Secure.ALWAYS, TrustedProxies.NONE), new ServletMocks.Request("POST", "/x")));
+                set(new TokenCookies("t", Optional.empty(), CookieSecure.TRUE, TrustedProxies.NONE), new ServletMocks.Request("POST", "/x")));
         assertEquals("t=a.b.c; Max-Age=3600; Path=/app; HttpOnly; SameSite=Lax",
-                set(new TokenCookies("t", Optional.empty(), TokenCookies.Secure.NEVER, TrustedProxies.NONE), new ServletMocks.Request("POST", "/x").https()));
+                set(new TokenCookies("t", Optional.empty(), CookieSecure.FALSE, TrustedProxies.NONE), new ServletMocks.Request("POST", "/x").https()));
     }
 
     @Test
     void rootContextGetsPathSlash() {
         assertEquals("t=a.b.c; Max-Age=3600; Path=/; HttpOnly; SameSite=Lax",
-                set(new TokenCookies("t", Optional.empty(), TokenCookies.Secure.NEVER, TrustedProxies.NONE),
+                set(new TokenCookies("t", Optional.empty(), CookieSecure.FALSE, TrustedProxies.NONE),
                         new ServletMocks.Request("POST", "/x").contextPath("")));
     }
 
     @Test
     void clearExpiresTheSameCookie() {
         ServletMocks.Response response = new ServletMocks.Response();
-        new TokenCookies("t", Optional.empty(), TokenCookies.Secure.NEVER, TrustedProxies.NONE).clear(new ServletMocks.Request("POST", "/x").build(), response.mock);
+        new TokenCookies("t", Optional.empty(), CookieSecure.FALSE, TrustedProxies.NONE).clear(new ServletMocks.Request("POST", "/x").build(), response.mock);
         assertEquals(List.of("t=; Max-Age=0; Path=/app; HttpOnly; SameSite=Lax"), response.headers("Set-Cookie"));
     }
 
     @Test
     void refusesBadNamesPathsAndValues() {
         assertEquals("name [a b] is not a cookie name", assertThrows(IllegalArgumentException.class,
-                () -> new TokenCookies("a b", Optional.empty(), TokenCookies.Secure.AUTO, TrustedProxies.NONE)).getMessage());
+                () -> new TokenCookies("a b", Optional.empty(), CookieSecure.AUTO, TrustedProxies.NONE)).getMessage());
         assertEquals("path [/x;y] is not a cookie path", assertThrows(IllegalArgumentException.class,
-                () -> new TokenCookies("t", Optional.of("/x;y"), TokenCookies.Secure.AUTO, TrustedProxies.NONE)).getMessage());
-        TokenCookies cookies = new TokenCookies("t", Optional.empty(), TokenCookies.Secure.AUTO, TrustedProxies.NONE);
+                () -> new TokenCookies("t", Optional.of("/x;y"), CookieSecure.AUTO, TrustedProxies.NONE)).getMessage());
+        TokenCookies cookies = new TokenCookies("t", Optional.empty(), CookieSecure.AUTO, TrustedProxies.NONE);
         assertEquals("token is not a valid cookie value", assertThrows(IllegalArgumentException.class,
                 () -> cookies.set(new ServletMocks.Request("GET", "/").build(), new ServletMocks.Response().mock, "a;b", Duration.ZERO)).getMessage());
     }

@@ -1,4 +1,4 @@
-package dev.holdfast.context;
+package dev.holdfast;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -36,7 +36,7 @@ class SpoolDirectorySettingTest {
     void aSymbolicLinkedAuditSpoolIsRefusedNamingTheSetting() throws Exception {
         Path target = Files.createDirectory(dir.resolve("elsewhere"));
         Path link = Files.createSymbolicLink(dir.resolve("audit"), target);
-        ConfigException e = assertThrows(ConfigException.class, () -> HoldfastContext.build(
+        ConfigException e = assertThrows(ConfigException.class, () -> Holdfast.build(
                 settings(Map.of("holdfast.audit.spool", link.toString())), Clock.systemUTC(), application()).close());
         assertEquals(List.of("holdfast: [holdfast.audit.spool] = [" + link + "] is a symbolic link; give a directory"
                 + " only the user Holdfast runs as can write (a missing one is created with mode 0700)"), e.problems());
@@ -46,7 +46,7 @@ class SpoolDirectorySettingTest {
     void aWritesSpoolOthersCanWriteIsRefusedNamingTheSetting() throws Exception {
         Path open = Files.createDirectory(dir.resolve("writes"));
         Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
-        ConfigException e = assertThrows(ConfigException.class, () -> HoldfastContext.build(
+        ConfigException e = assertThrows(ConfigException.class, () -> Holdfast.build(
                 settings(Map.of("holdfast.audit.spool", dir.resolve("audit").toString(),
                         "holdfast.writes.spool", open.toString())), Clock.systemUTC(), application()).close());
         assertEquals(List.of("holdfast: [holdfast.writes.spool] = [" + open + "] can be written by group or others"
@@ -57,7 +57,7 @@ class SpoolDirectorySettingTest {
     @Test
     void byDefaultEachSpoolLivesInTheApplicationsOwnOwnerOnlyDirectory() throws Exception {
         ApplicationDirectory app = application();
-        HoldfastContext.build(settings(Map.of()), Clock.systemUTC(), app).close();
+        Holdfast.build(settings(Map.of()), Clock.systemUTC(), app).close();
         for (Path level : List.of(app.root(), app.base(), app.resolve("audit"), app.resolve("writes"))) {
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(level)), level.toString());
         }

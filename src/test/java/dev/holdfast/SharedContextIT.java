@@ -1,4 +1,4 @@
-package dev.holdfast.context;
+package dev.holdfast;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,37 +39,49 @@ class SharedContextIT {
     private final String namespace = "test-" + UUID.randomUUID();
     private final String database = TestDatabase.shared().createDatabaseWithSchema("shared_context");
 
-    private HoldfastContext node(String name, String redisUrl) throws Exception {
+    /** One node as the listener builds it: its token parts and its services. */
+    private record Node(Tokens tokens, Services services) implements AutoCloseable {
+        static Node build(Settings settings, ApplicationDirectory application) throws Exception {
+            Tokens tokens = Tokens.from(settings, Clock.systemUTC());
+            return new Node(tokens, Services.open(settings, Clock.systemUTC(), application, tokens));
+        }
+
+        @Override
+        public void close() {
+            services.close();
+        }
+    }
+
+    private Node node(String name, String redisUrl) throws Exception {
         Map<String, String> params = new HashMap<>();
         params.put("holdfast.jwt.secret", secret);
         params.put("holdfast.db.url", database);
         params.put("holdfast.shared.redisUrl", redisUrl);
         params.put("holdfast.shared.namespace", namespace);
         Settings settings = new SettingsReader(Map.of(), Map.of(), Map.of(), params, name).read(SettingsReader.Purpose.LISTENER);
-        return HoldfastContext.build(settings, Clock.systemUTC(),
-                new ApplicationDirectory(dir.resolve(name).resolve(".holdfast"), "shop-00000000", List.of()));
+        return Node.build(settings, new ApplicationDirectory(dir.resolve(name).resolve(".holdfast"), "shop-00000000", List.of()));
     }
 
     @Test
     void aLogoutOnOneNodeIsRefusedByTheOthersCacheAndHealthShowsRedisCutOff() throws Exception {
         try (FaultProxy proxy = FaultProxy.start("127.0.0.1", 6379);
-             HoldfastContext a = node("a", "redis://" + proxy.host() + ":" + proxy.port());
-             HoldfastContext b = node("b", "redis://127.0.0.1:6379")) {
-            IssuedToken token = new TokenIssuer(a.keys(), "holdfast", Optional.empty(), Clock.systemUTC())
+             Node a = node("a", "redis://" + proxy.host() + ":" + proxy.port());
+             Node b = node("b", "redis://127.0.0.1:6379")) {
+            IssuedToken token = new TokenIssuer(a.tokens.keys, "holdfast", Optional.empty(), Clock.systemUTC())
                     .issue("alice", Optional.empty(), List.of(), "database", Duration.ofMinutes(15));
-            assertTrue(b.verifier().verify(token.compact()).isValid(), "verified, and now in b's cache");
-            HealthReport healthy = HealthReport.of(a);
+            assertTrue(b.tokens.verifier.verify(token.compact()).isValid(), "verified, and now in b's cache");
+            HealthReport healthy = a.services.health();
             assertEquals(HealthReport.Status.UP, healthy.status(), healthy.toJson());
             assertTrue(healthy.toJson().contains("\"shared\":{\"status\":\"UP\""), healthy.toJson());
 
-            a.shared().revoker().revoke(token.jti(), token.expiresAt());
+            a.services.shared.revoker().revoke(token.jti(), token.expiresAt());
             awaitRefused(b, token);
 
             proxy.blackhole();
-            HealthReport cutOff = HealthReport.of(a);
+            HealthReport cutOff = a.services.health();
             assertEquals(HealthReport.Status.DEGRADED, cutOff.status(), cutOff.toJson());
             assertTrue(cutOff.toJson().contains("\"shared\":{\"status\":\"DOWN\""), cutOff.toJson());
-            assertEquals(HealthReport.Status.UP, HealthReport.of(b).status(), "the other node still reaches Redis");
+            assertEquals(HealthReport.Status.UP, b.services.health().status(), "the other node still reaches Redis");
         } finally {
             try (Jedis jedis = new Jedis("127.0.0.1", 6379)) {
                 for (String key : jedis.keys("holdfast:" + namespace + ":*")) {
@@ -83,17 +95,17 @@ class SharedContextIT {
     void withoutARedisUrlHealthSaysSharingIsOff() throws Exception {
         Map<String, String> params = Map.of("holdfast.jwt.secret", secret, "holdfast.db.url", database);
         Settings settings = new SettingsReader(Map.of(), Map.of(), Map.of(), params, "alone").read(SettingsReader.Purpose.LISTENER);
-        try (HoldfastContext alone = HoldfastContext.build(settings, Clock.systemUTC(),
+        try (Node alone = Node.build(settings,
                 new ApplicationDirectory(dir.resolve("alone").resolve(".holdfast"), "shop-00000000", List.of()))) {
-            HealthReport report = HealthReport.of(alone);
+            HealthReport report = alone.services.health();
             assertEquals(HealthReport.Status.UP, report.status(), report.toJson());
             assertTrue(report.toJson().contains("\"shared\":{\"enabled\":false}"), report.toJson());
         }
     }
 
-    private static void awaitRefused(HoldfastContext node, IssuedToken token) throws InterruptedException {
+    private static void awaitRefused(Node node, IssuedToken token) throws InterruptedException {
         long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!node.verifier().verify(token.compact()).rejection().equals(Optional.of(Rejection.REVOKED))) {
+        while (!node.tokens.verifier.verify(token.compact()).rejection().equals(Optional.of(Rejection.REVOKED))) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("the other node still accepts the revoked token after " + PATIENCE);
             }

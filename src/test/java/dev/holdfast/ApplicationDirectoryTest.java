@@ -1,4 +1,4 @@
-package dev.holdfast.context;
+package dev.holdfast;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -44,16 +44,16 @@ class ApplicationDirectoryTest {
 
     @Test
     void warnsOncePerSettingWhenItsDirectoryIsTemporary() {
-        Logger logger = (Logger) LoggerFactory.getLogger(HoldfastContext.class);
+        Logger logger = (Logger) LoggerFactory.getLogger(Services.class);
         ListAppender<ILoggingEvent> events = new ListAppender<>();
         events.start();
         logger.addAppender(events);
         ApplicationDirectory app = new ApplicationDirectory(Paths.get("/var/lib/holdfast"), "shop-00000000",
                 List.of(Paths.get("/srv/tomcat/work/Catalina/localhost/shop")));
         try {
-            HoldfastContext.warnIfTemporary(Settings.AUDIT_SPOOL, Paths.get("/tmp/holdfast-audit"), app);
-            HoldfastContext.warnIfTemporary(Settings.WRITES_SPOOL, Paths.get("/srv/tomcat/work/Catalina/localhost/shop/w"), app);
-            HoldfastContext.warnIfTemporary(Settings.CACHE_DIR, Path.of("/var/lib/holdfast/cache"), app);
+            Services.warnIfTemporary(Settings.AUDIT_SPOOL, Paths.get("/tmp/holdfast-audit"), app);
+            Services.warnIfTemporary(Settings.WRITES_SPOOL, Paths.get("/srv/tomcat/work/Catalina/localhost/shop/w"), app);
+            Services.warnIfTemporary(Settings.CACHE_DIR, Path.of("/var/lib/holdfast/cache"), app);
         } finally {
             logger.detachAppender(events);
         }

@@ -1,4 +1,4 @@
-package dev.holdfast.context;
+package dev.holdfast;
 
 import dev.holdfast.config.ConfigException;
 import dev.holdfast.config.Settings;
@@ -16,24 +16,35 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Maps settings to the token package: the one place that turns {@code jwt.*} into {@link Keys} and a
- * {@link TokenVerifier}, shared by the listener, the filter and the JWKS servlet.
+ * The token parts of one application: its keys and the one verifier (with its revocation list) every filter
+ * shares, so a logout on this node is seen by all of them. Also the one place that turns {@code jwt.*},
+ * {@code cookie.*} and {@code proxy.trusted} into token and web types, for the listener and for a filter or
+ * JWKS servlet declared without it.
  */
-public final class TokenSetup {
+final class Tokens {
+    final Keys keys;
+    final RevocationList revocations;
+    final TokenVerifier verifier;
 
-    /** ServletContext attribute: the node's {@link TokenVerifier}, shared so logout revocations are seen by every filter. */
-    public static final String VERIFIER_ATTRIBUTE = "dev.holdfast.TokenVerifier";
-    /** ServletContext attribute: the node's {@link Keys}. */
-    public static final String KEYS_ATTRIBUTE = "dev.holdfast.Keys";
+    Tokens(Keys keys, RevocationList revocations, TokenVerifier verifier) {
+        this.keys = Objects.requireNonNull(keys, "keys");
+        this.revocations = Objects.requireNonNull(revocations, "revocations");
+        this.verifier = Objects.requireNonNull(verifier, "verifier");
+    }
 
-    private TokenSetup() {
+    /** The keys and a verifier on a revocation list of its own, as the settings say. */
+    static Tokens from(Settings settings, Clock clock) throws ConfigException {
+        Keys keys = keys(settings);
+        RevocationList revocations = new RevocationList(clock);
+        return new Tokens(keys, revocations, verifier(settings, keys, revocations, clock));
     }
 
     /** The keys named by {@code jwt.secret}, {@code jwt.keys} or {@code jwt.jwksUrl} (the settings reader ensures one). */
-    public static Keys keys(Settings settings) throws ConfigException {
+    static Keys keys(Settings settings) throws ConfigException {
         Optional<dev.holdfast.config.Secret> secret = settings.find(Settings.JWT_SECRET);
         if (secret.isPresent()) {
             try {
@@ -73,7 +84,7 @@ public final class TokenSetup {
      * A verifier for tokens from this deployment. The longest lifetime accepted is {@code jwt.ttl}, or
      * {@code emergency.ttl} when emergency logins are enabled and it is longer (their tokens live that long).
      */
-    public static TokenVerifier verifier(Settings settings, Keys keys, RevocationList revocations, Clock clock) {
+    static TokenVerifier verifier(Settings settings, Keys keys, RevocationList revocations, Clock clock) {
         Duration maxTtl = settings.get(Settings.JWT_TTL);
         if (settings.find(Settings.EMERGENCY_ENABLED).orElse(false)) {
             Duration emergency = settings.get(Settings.EMERGENCY_TTL);
@@ -92,24 +103,13 @@ public final class TokenSetup {
     }
 
     /** The token cookie as {@code cookie.name}, {@code cookie.path} (default: the context path) and {@code cookie.secure} say. */
-    public static TokenCookies cookies(Settings settings) {
-        TokenCookies.Secure secure;
-        switch (settings.get(Settings.COOKIE_SECURE)) {
-            case TRUE:
-                secure = TokenCookies.Secure.ALWAYS;
-                break;
-            case FALSE:
-                secure = TokenCookies.Secure.NEVER;
-                break;
-            default:
-                secure = TokenCookies.Secure.AUTO;
-        }
-        return new TokenCookies(settings.get(Settings.COOKIE_NAME), settings.find(Settings.COOKIE_PATH), secure,
+    static TokenCookies cookies(Settings settings) {
+        return new TokenCookies(settings.get(Settings.COOKIE_NAME), settings.find(Settings.COOKIE_PATH), settings.get(Settings.COOKIE_SECURE),
                 proxies(settings));
     }
 
     /** The proxies named by {@code proxy.trusted}: none unless set. */
-    public static TrustedProxies proxies(Settings settings) {
+    static TrustedProxies proxies(Settings settings) {
         return new TrustedProxies(settings.find(Settings.PROXY_TRUSTED).orElse(List.of()));
     }
 

@@ -1,4 +1,4 @@
-package dev.holdfast.context;
+package dev.holdfast;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class TokenSetupTest {
+class TokensTest {
 
     static Settings settings(Map<String, String> contextParams) throws Exception {
         return new SettingsReader(Map.of(), Map.of(), Map.of(), contextParams, "test").read(SettingsReader.Purpose.FILTER);
@@ -18,7 +18,7 @@ class TokenSetupTest {
 
     static String cookieFor(Map<String, String> params) throws Exception {
         ServletMocks.Response r = new ServletMocks.Response();
-        TokenSetup.cookies(settings(params)).set(new ServletMocks.Request("POST", "/auth/login").https().build(), r.mock, "a.b.c", Duration.ofMinutes(1));
+        Tokens.cookies(settings(params)).set(new ServletMocks.Request("POST", "/auth/login").https().build(), r.mock, "a.b.c", Duration.ofMinutes(1));
         return r.header("Set-Cookie");
     }
 
@@ -31,7 +31,7 @@ class TokenSetupTest {
                 cookieFor(Map.of("holdfast.jwt.secret", secret, "holdfast.cookie.name", "sso", "holdfast.cookie.path", "/",
                         "holdfast.cookie.secure", "false")));
         ServletMocks.Response r = new ServletMocks.Response();
-        TokenSetup.cookies(settings(Map.of("holdfast.jwt.secret", secret, "holdfast.cookie.secure", "true")))
+        Tokens.cookies(settings(Map.of("holdfast.jwt.secret", secret, "holdfast.cookie.secure", "true")))
                 .set(new ServletMocks.Request("POST", "/auth/login").build(), r.mock, "a.b.c", Duration.ofMinutes(1));
         assertEquals("holdfast_token=a.b.c; Max-Age=60; Path=/app; HttpOnly; SameSite=Lax; Secure", r.header("Set-Cookie"));
     }
@@ -42,13 +42,13 @@ class TokenSetupTest {
         Settings s = settings(Map.of("holdfast.jwt.secret", secret, "holdfast.jwt.ttl", "PT5M",
                 "holdfast.emergency.enabled", "true", "holdfast.emergency.ttl", "PT15M"));
         java.time.Clock clock = java.time.Clock.fixed(Forge.NOW, java.time.ZoneOffset.UTC);
-        dev.holdfast.token.TokenVerifier verifier = TokenSetup.verifier(s, TokenSetup.keys(s), new dev.holdfast.token.RevocationList(clock), clock);
-        String emergency = new dev.holdfast.token.TokenIssuer(TokenSetup.keys(s), "holdfast", java.util.Optional.empty(), clock)
+        dev.holdfast.token.TokenVerifier verifier = Tokens.verifier(s, Tokens.keys(s), new dev.holdfast.token.RevocationList(clock), clock);
+        String emergency = new dev.holdfast.token.TokenIssuer(Tokens.keys(s), "holdfast", java.util.Optional.empty(), clock)
                 .issue("root", java.util.Optional.empty(), java.util.List.of(), "emergency", Duration.ofMinutes(15)).compact();
         assertEquals(true, verifier.verify(emergency).isValid());
         Settings plain = settings(Map.of("holdfast.jwt.secret", secret, "holdfast.jwt.ttl", "PT5M"));
         assertEquals(java.util.Optional.of(dev.holdfast.token.Rejection.LIFETIME_TOO_LONG),
-                TokenSetup.verifier(plain, TokenSetup.keys(plain), new dev.holdfast.token.RevocationList(clock), clock).verify(emergency).rejection());
+                Tokens.verifier(plain, Tokens.keys(plain), new dev.holdfast.token.RevocationList(clock), clock).verify(emergency).rejection());
     }
 
     /** Two applications given the same key: one login for both by default, kept apart by one setting each. */
@@ -73,11 +73,11 @@ class TokenSetupTest {
     }
 
     private static dev.holdfast.token.TokenVerifier verifierOf(Settings s, java.time.Clock clock) throws Exception {
-        return TokenSetup.verifier(s, TokenSetup.keys(s), new dev.holdfast.token.RevocationList(clock), clock);
+        return Tokens.verifier(s, Tokens.keys(s), new dev.holdfast.token.RevocationList(clock), clock);
     }
 
     private static String tokenOf(Settings s, java.time.Clock clock) throws Exception {
-        return TokenSetup.issuer(s, TokenSetup.keys(s), clock)
+        return Tokens.issuer(s, Tokens.keys(s), clock)
                 .issue("alice", java.util.Optional.empty(), java.util.List.of("user"), "database", Duration.ofMinutes(5)).compact();
     }
 
@@ -87,7 +87,7 @@ class TokenSetupTest {
         java.time.Clock clock = java.time.Clock.fixed(Forge.NOW, java.time.ZoneOffset.UTC);
         String kidless = Forge.jws("{\"alg\":\"HS256\",\"typ\":\"at+jwt\"}", Forge.claims(), Forge.hmac(Forge.SECRET));
         Settings defaults = settings(Map.of("holdfast.jwt.secret", secret));
-        dev.holdfast.token.TokenVerifier cached = TokenSetup.verifier(defaults, TokenSetup.keys(defaults),
+        dev.holdfast.token.TokenVerifier cached = Tokens.verifier(defaults, Tokens.keys(defaults),
                 new dev.holdfast.token.RevocationList(clock), clock);
         dev.holdfast.token.Verification first = cached.verify(kidless);
         assertEquals(true, first.isValid());
@@ -95,7 +95,7 @@ class TokenSetupTest {
 
         Settings strictUncached = settings(Map.of("holdfast.jwt.secret", secret, "holdfast.jwt.requireKid", "true",
                 "holdfast.jwt.cache.maxEntries", "0"));
-        dev.holdfast.token.TokenVerifier strict = TokenSetup.verifier(strictUncached, TokenSetup.keys(strictUncached),
+        dev.holdfast.token.TokenVerifier strict = Tokens.verifier(strictUncached, Tokens.keys(strictUncached),
                 new dev.holdfast.token.RevocationList(clock), clock);
         assertEquals(java.util.Optional.of(dev.holdfast.token.Rejection.UNKNOWN_KEY), strict.verify(kidless).rejection());
         String named = Forge.hs(Forge.claims());

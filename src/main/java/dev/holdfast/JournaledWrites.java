@@ -1,4 +1,4 @@
-package dev.holdfast.writes;
+package dev.holdfast;
 
 import dev.holdfast.db.DatabaseUnavailableException;
 import dev.holdfast.db.GuardedDatabase;
@@ -9,6 +9,7 @@ import dev.holdfast.spool.SpooledStatement;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,14 +37,14 @@ import org.slf4j.LoggerFactory;
  * reads, and not statements that use {@code now()}, sequences or other rows' current state unless the
  * application passes those values in: on replay they would be evaluated later.
  */
-public final class JournaledWrites {
+final class JournaledWrites {
     private static final Logger log = LoggerFactory.getLogger(JournaledWrites.class);
 
     private final GuardedDatabase database;
     private final Spool spool;
     private volatile boolean spooling;
 
-    public JournaledWrites(GuardedDatabase database, Spool spool) {
+    JournaledWrites(GuardedDatabase database, Spool spool) {
         this.database = Objects.requireNonNull(database, "database");
         this.spool = Objects.requireNonNull(spool, "spool");
     }
@@ -56,7 +57,7 @@ public final class JournaledWrites {
      * @throws JournalFullException when the database cannot answer and the journal is full (nothing was saved)
      * @throws IOException when the database cannot answer and the journal cannot be written (nothing was saved)
      */
-    public Written execute(String sql, Object... parameters) throws SQLException, JournalFullException, IOException {
+    WriteResult execute(String sql, Object... parameters) throws SQLException, JournalFullException, IOException {
         SpooledStatement statement = SpooledStatement.of(sql, parameters);
         UUID id = UUID.randomUUID();
         if (spool.depth() == 0) {
@@ -67,7 +68,7 @@ public final class JournaledWrites {
                     spooling = false;
                     log.info("critical writes: applied directly again");
                 }
-                return Written.applied(id, outcome.updateCount());
+                return new WriteResult(WriteResult.Status.APPLIED, id, OptionalInt.of(outcome.updateCount()));
             } catch (DatabaseUnavailableException e) {
                 if (!spooling) {
                     spooling = true;
@@ -77,15 +78,15 @@ public final class JournaledWrites {
             }
         }
         spool.append(id, statement);
-        return Written.spooled(id);
+        return new WriteResult(WriteResult.Status.SPOOLED, id, OptionalInt.empty());
     }
 
     /** Writes spooled and not yet applied. */
-    public long depth() {
+    long depth() {
         return spool.depth();
     }
 
-    public Spool.Snapshot snapshot() {
+    Spool.Snapshot snapshot() {
         return spool.snapshot();
     }
 }

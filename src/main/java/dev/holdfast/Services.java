@@ -1,4 +1,4 @@
-package dev.holdfast.context;
+package dev.holdfast;
 
 import dev.holdfast.audit.AuditLog;
 import dev.holdfast.config.ConfigException;
@@ -15,6 +15,7 @@ import dev.holdfast.db.PoolSettings;
 import dev.holdfast.db.Pools;
 import dev.holdfast.files.PrivateDirectory;
 import dev.holdfast.files.UnsafeDirectoryException;
+import dev.holdfast.health.HealthReport;
 import dev.holdfast.login.LoginService;
 import dev.holdfast.login.PasswordUpgrades;
 import dev.holdfast.login.Throttle;
@@ -25,17 +26,13 @@ import dev.holdfast.password.PasswordVerifier;
 import dev.holdfast.spool.JournalKey;
 import dev.holdfast.spool.Spool;
 import dev.holdfast.token.Keys;
-import dev.holdfast.token.RevocationList;
 import dev.holdfast.token.TokenIssuer;
-import dev.holdfast.token.TokenVerifier;
 import dev.holdfast.web.LoginEndpoint;
 import dev.holdfast.web.LogoutEndpoint;
 import dev.holdfast.web.TokenCookies;
 import dev.holdfast.web.TrustedProxies;
-import dev.holdfast.writes.JournaledWrites;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,14 +46,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The shared parts of one deployed application, built once by {@code HoldfastListener} from the settings and
- * closed in reverse order at undeploy. Everything a servlet or the filter needs is reached from here.
+ * The parts {@link HoldfastListener} builds beside the {@link Tokens}: pools, credential tier, spools, critical
+ * writes and the login and logout endpoints, built once from the settings and closed in reverse order at
+ * undeploy. A new part is built here, {@link #track}ed when it holds resources, and kept in a field.
  */
-public final class HoldfastContext implements AutoCloseable {
-    /** The servlet-context attribute this lives under. */
-    public static final String ATTRIBUTE = HoldfastContext.class.getName();
-
-    private static final Logger log = LoggerFactory.getLogger(HoldfastContext.class);
+final class Services implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Services.class);
     private static final String MAIN_POOL = "main";
     private static final String EMERGENCY_POOL = "emergency";
     private static final String SPOOL_POOL = "spool";
@@ -65,36 +60,39 @@ public final class HoldfastContext implements AutoCloseable {
     private static final int OWASP_MIN_BCRYPT_COST = 10;
 
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
-    private final Settings settings;
-    private final Keys keys;
-    private final TokenVerifier verifier;
-    private final GuardedDatabase mainDatabase;
-    private final GuardedDatabase spoolDatabase;
-    private final Optional<GuardedDatabase> emergencyDatabase;
-    private final CredentialTier credentialTier;
-    private final Spool auditSpool;
-    private final JournaledWrites writes;
-    private final LoginEndpoint login;
-    private final Optional<LoginEndpoint> emergencyLogin;
-    private final LogoutEndpoint logout;
-    private final TrustedProxies proxies;
-    private final SharedSetup shared;
-    private final Optional<HoldfastMetrics> metrics;
+    final Settings settings;
+    /** The proxies named by {@code proxy.trusted}, for the client address of health and emergency login. */
+    final TrustedProxies proxies;
+    final GuardedDatabase mainDatabase;
+    /** The small pool the spools replay through. */
+    final GuardedDatabase spoolDatabase;
+    /** Present only when {@code emergency.enabled}. */
+    final Optional<GuardedDatabase> emergencyDatabase;
+    final CredentialTier credentialTier;
+    final Spool auditSpool;
+    final JournaledWrites writes;
+    final CriticalWrites criticalWrites;
+    final LoginEndpoint login;
+    /** Present only when {@code emergency.enabled}. */
+    final Optional<LoginEndpoint> emergencyLogin;
+    final LogoutEndpoint logout;
+    /** State shared with the other nodes through Redis ({@code holdfast.shared.redisUrl}); inert when that is unset. */
+    final SharedSetup shared;
+    /** This application's meters; empty when {@code metrics.enabled} is false. */
+    final Optional<HoldfastMetrics> metrics;
 
-    private HoldfastContext(Settings settings, Clock clock, ApplicationDirectory application)
+    private Services(Settings settings, Clock clock, ApplicationDirectory application, Tokens tokens)
             throws IOException, NamingException, ConfigException {
         try {
             this.settings = settings;
             metrics = MetricsSetup.open(settings, application).map(this::track);
-            keys = TokenSetup.keys(settings);
+            Keys keys = tokens.keys;
             Duration ttl = settings.get(Settings.JWT_TTL);
             Duration emergencyTtl = settings.get(Settings.EMERGENCY_TTL);
-            RevocationList revocations = new RevocationList(clock);
-            shared = track(SharedSetup.open(settings, revocations, clock));
-            TokenIssuer issuer = TokenSetup.issuer(settings, keys, clock);
-            verifier = TokenSetup.verifier(settings, keys, revocations, clock);
-            TokenCookies cookies = TokenSetup.cookies(settings);
-            proxies = TokenSetup.proxies(settings);
+            shared = track(SharedSetup.open(settings, tokens.revocations, clock));
+            TokenIssuer issuer = Tokens.issuer(settings, keys, clock);
+            TokenCookies cookies = Tokens.cookies(settings);
+            proxies = Tokens.proxies(settings);
 
             mainDatabase = track(mainDatabase(MAIN_POOL, settings.get(Settings.DB_MAX_TOTAL), settings, clock));
             emergencyDatabase = settings.get(Settings.EMERGENCY_ENABLED)
@@ -120,6 +118,7 @@ public final class HoldfastContext implements AutoCloseable {
             auditSpool = track(openSpool("audit", Settings.AUDIT_SPOOL, settings, application, spoolBytes, journalKey));
             Spool writesSpool = track(openSpool("writes", Settings.WRITES_SPOOL, settings, application, spoolBytes, journalKey));
             writes = new JournaledWrites(mainDatabase, writesSpool);
+            criticalWrites = new CriticalWrites(writes);
             AuditLog audit = new AuditLog(settings.get(Settings.AUDIT_TABLE), auditSpool);
 
             PasswordVerifier passwords = new PasswordVerifier(new HashPolicy(settings.get(Settings.PASSWORD_BCRYPT_COST),
@@ -148,7 +147,7 @@ public final class HoldfastContext implements AutoCloseable {
                             Tier.EMERGENCY, Tier.EMERGENCY, retryAfter, clock, PasswordUpgrades.off(passwords),
                             MetricsSetup.logins(metrics, "emergency", Tier.EMERGENCY)),
                     issuer, emergencyTtl, cookies, loginPage, landing, proxies));
-            logout = new LogoutEndpoint(verifier, shared.revoker(), cookies, loginPage, proxies);
+            logout = new LogoutEndpoint(tokens.verifier, shared.revoker(), cookies, loginPage, proxies);
             MetricsSetup.bind(metrics, this);
             metrics.ifPresent(m -> shared.reachable().ifPresent(m::connectSharedState));
         } catch (IOException | NamingException | ConfigException | RuntimeException | Error e) {
@@ -159,16 +158,23 @@ public final class HoldfastContext implements AutoCloseable {
     }
 
     /**
-     * Builds every shared part; on failure closes what was already opened and rethrows.
+     * Builds every part; on failure closes what was already opened and rethrows.
      *
      * @param application where this application's directories go when the settings name none
      */
-    public static HoldfastContext build(Settings settings, Clock clock, ApplicationDirectory application)
+    static Services open(Settings settings, Clock clock, ApplicationDirectory application, Tokens tokens)
             throws IOException, NamingException, ConfigException {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(application, "application");
-        return new HoldfastContext(settings, clock, application);
+        Objects.requireNonNull(tokens, "tokens");
+        return new Services(settings, clock, application, tokens);
+    }
+
+    /** What {@code /auth/health} answers now: each database probed once through its guarded path. */
+    HealthReport health() {
+        return HealthReport.of(mainDatabase, emergencyDatabase, spoolDatabase.snapshot(),
+                credentialTier.statistics(), auditSpool.snapshot(), writes.snapshot(), shared.status());
     }
 
     /**
@@ -220,7 +226,7 @@ public final class HoldfastContext implements AutoCloseable {
         }
         return GuardedDatabase.open(new PoolSettings(name, settings.get(Settings.DB_URL),
                 settings.find(Settings.DB_USER).orElse(null),
-                settings.find(Settings.DB_PASSWORD).map(HoldfastContext::text).orElse(null),
+                settings.find(Settings.DB_PASSWORD).map(Services::text).orElse(null),
                 maxTotal, settings.get(Settings.DB_MAX_WAIT), settings.get(Settings.DB_QUERY_TIMEOUT)),
                 breaker, clock);
     }
@@ -231,7 +237,7 @@ public final class HoldfastContext implements AutoCloseable {
         String url = settings.find(Settings.EMERGENCY_DB_URL).orElseGet(() -> settings.get(Settings.DB_URL));
         String user = settings.find(Settings.EMERGENCY_DB_USER).or(() -> settings.find(Settings.DB_USER)).orElse(null);
         String password = settings.find(Settings.EMERGENCY_DB_PASSWORD).or(() -> settings.find(Settings.DB_PASSWORD))
-                .map(HoldfastContext::text).orElse(null);
+                .map(Services::text).orElse(null);
         return GuardedDatabase.open(new PoolSettings(EMERGENCY_POOL, url, user, password,
                 settings.get(Settings.EMERGENCY_DB_MAX_TOTAL), settings.get(Settings.DB_MAX_WAIT), settings.get(Settings.DB_QUERY_TIMEOUT)),
                 breaker, clock);
@@ -244,71 +250,6 @@ public final class HoldfastContext implements AutoCloseable {
 
     private static String text(Secret secret) {
         return new String(secret.bytes(), StandardCharsets.UTF_8);
-    }
-
-    public Settings settings() {
-        return settings;
-    }
-
-    public Keys keys() {
-        return keys;
-    }
-
-    public TokenVerifier verifier() {
-        return verifier;
-    }
-
-    public LoginEndpoint login() {
-        return login;
-    }
-
-    public LogoutEndpoint logout() {
-        return logout;
-    }
-
-    /** The proxies named by {@code proxy.trusted}, for the client address of health and emergency login. */
-    public TrustedProxies proxies() {
-        return proxies;
-    }
-
-    /** Present only when {@code emergency.enabled}. */
-    public Optional<LoginEndpoint> emergencyLogin() {
-        return emergencyLogin;
-    }
-
-    public GuardedDatabase mainDatabase() {
-        return mainDatabase;
-    }
-
-    /** The small pool the spools replay through. */
-    public GuardedDatabase spoolDatabase() {
-        return spoolDatabase;
-    }
-
-    /** This application's meters; empty when {@code metrics.enabled} is false. */
-    public Optional<HoldfastMetrics> metrics() {
-        return metrics;
-    }
-
-    public Optional<GuardedDatabase> emergencyDatabase() {
-        return emergencyDatabase;
-    }
-
-    public CredentialTier credentialTier() {
-        return credentialTier;
-    }
-
-    public Spool auditSpool() {
-        return auditSpool;
-    }
-
-    public JournaledWrites writes() {
-        return writes;
-    }
-
-    /** State shared with the other nodes through Redis ({@code holdfast.shared.redisUrl}); inert when that is unset. */
-    public SharedSetup shared() {
-        return shared;
     }
 
     /** Closes every part in the reverse order it was opened; a failure to close one does not skip the rest. */

@@ -1,7 +1,6 @@
-package dev.holdfast.writes;
+package dev.holdfast;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -118,8 +117,8 @@ class JournaledWritesIT {
 
     @Test
     void appliesDirectlyWhileTheDatabaseAnswers() throws Exception {
-        Written written = writes.execute("INSERT INTO notes (key, body) VALUES (?, ?)", "a", "hello");
-        assertFalse(written.spooled());
+        WriteResult written = writes.execute("INSERT INTO notes (key, body) VALUES (?, ?)", "a", "hello");
+        assertEquals(WriteResult.Status.APPLIED, written.status());
         assertEquals(1, written.updateCount().getAsInt());
         assertEquals(1, count("SELECT count(*) FROM notes WHERE key = 'a'"));
         assertEquals(1, count("SELECT count(*) FROM holdfast_applied_writes WHERE id = '" + written.id() + "'"));
@@ -141,10 +140,11 @@ class JournaledWritesIT {
         proxy.refuse();
         proxy.killAll();
         long started = System.nanoTime();
-        Written first = writes.execute("INSERT INTO notes (key, body) VALUES (?, ?)", "r1", "during outage");
-        Written second = writes.execute("INSERT INTO notes (key, body) VALUES (?, ?)", "r2", "during outage");
+        WriteResult first = writes.execute("INSERT INTO notes (key, body) VALUES (?, ?)", "r1", "during outage");
+        WriteResult second = writes.execute("INSERT INTO notes (key, body) VALUES (?, ?)", "r2", "during outage");
         long tookMs = (System.nanoTime() - started) / 1_000_000;
-        assertTrue(first.spooled() && second.spooled());
+        assertEquals(WriteResult.Status.SPOOLED, first.status());
+        assertEquals(WriteResult.Status.SPOOLED, second.status());
         assertTrue(first.updateCount().isEmpty());
         assertTrue(tookMs < MAX_WAIT.plus(QUERY_TIMEOUT).toMillis() + 500, "took " + tookMs + " ms");
         assertEquals(0, count("SELECT count(*) FROM notes"));
@@ -161,15 +161,15 @@ class JournaledWritesIT {
         writes.execute("INSERT INTO ordered (n) VALUES (?)", 0); // a pooled connection exists
         proxy.blackhole();
         long started = System.nanoTime();
-        Written written = writes.execute("INSERT INTO ordered (n) VALUES (?)", 1);
+        WriteResult written = writes.execute("INSERT INTO ordered (n) VALUES (?)", 1);
         long tookMs = (System.nanoTime() - started) / 1_000_000;
-        assertTrue(written.spooled());
+        assertEquals(WriteResult.Status.SPOOLED, written.status());
         // a hang guard, not a speed test: the deadline plus room for a loaded machine
         assertTrue(tookMs < MAX_WAIT.plus(QUERY_TIMEOUT).toMillis() + 3000, "took " + tookMs + " ms");
         // Anything later is spooled behind it at once, whatever the breaker says: waiting for the database again
         // would take the whole deadline.
         long second = System.nanoTime();
-        assertTrue(writes.execute("INSERT INTO ordered (n) VALUES (?)", 2).spooled());
+        assertEquals(WriteResult.Status.SPOOLED, writes.execute("INSERT INTO ordered (n) VALUES (?)", 2).status());
         long secondMs = (System.nanoTime() - second) / 1_000_000;
         assertTrue(secondMs < MAX_WAIT.plus(QUERY_TIMEOUT).toMillis(), "waited for the database again: " + secondMs + " ms");
 
@@ -182,7 +182,7 @@ class JournaledWritesIT {
     @Test
     void aCommitLostInFlightIsNotAppliedTwice() throws Exception {
         writes.execute("INSERT INTO notes (key, body) VALUES (?, ?)", "warm", "x");
-        CompletableFuture<Written> slow = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<WriteResult> slow = CompletableFuture.supplyAsync(() -> {
             try {
                 return writes.execute("INSERT INTO notes (key, body) VALUES (?, ?)", "lost", "slow-commit");
             } catch (Exception e) {
@@ -198,8 +198,8 @@ class JournaledWritesIT {
             }
         }, "the COMMIT in progress");
         proxy.drop();
-        Written written = slow.get(10, TimeUnit.SECONDS);
-        assertTrue(written.spooled(), "the writer could not know whether the commit happened");
+        WriteResult written = slow.get(10, TimeUnit.SECONDS);
+        assertEquals(WriteResult.Status.SPOOLED, written.status(), "the writer could not know whether the commit happened");
         eventually(Duration.ofSeconds(5), () -> {
             try {
                 return count("SELECT count(*) FROM notes WHERE key = 'lost'") == 1;
@@ -222,7 +222,7 @@ class JournaledWritesIT {
         proxy.killAll();
         long started = System.nanoTime();
         for (int i = 0; i < n; i++) {
-            assertTrue(writes.execute("INSERT INTO ordered (n) VALUES (?)", i).spooled());
+            assertEquals(WriteResult.Status.SPOOLED, writes.execute("INSERT INTO ordered (n) VALUES (?)", i).status());
         }
         double spoolSeconds = (System.nanoTime() - started) / 1e9;
         assertEquals(n, spool.depth());
@@ -249,7 +249,7 @@ class JournaledWritesIT {
         long[] direct = new long[500];
         for (int i = 0; i < direct.length; i++) {
             long t = System.nanoTime();
-            assertFalse(writes.execute("INSERT INTO ordered (n) VALUES (?)", n + i).spooled());
+            assertEquals(WriteResult.Status.APPLIED, writes.execute("INSERT INTO ordered (n) VALUES (?)", n + i).status());
             direct[i] = System.nanoTime() - t;
         }
         java.util.Arrays.sort(direct);
@@ -267,7 +267,7 @@ class JournaledWritesIT {
         proxy.killAll();
         UUID poison = null;
         for (int i = 0; i < 5; i++) {
-            assertTrue(writes.execute("INSERT INTO ordered (n) VALUES (?)", i).spooled());
+            assertEquals(WriteResult.Status.SPOOLED, writes.execute("INSERT INTO ordered (n) VALUES (?)", i).status());
             if (i == 2) {
                 poison = writes.execute("INSERT INTO notes (key, body) VALUES (?, ?)", "taken", "again").id();
             }

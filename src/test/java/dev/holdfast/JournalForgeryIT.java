@@ -1,4 +1,4 @@
-package dev.holdfast.writes;
+package dev.holdfast;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -64,9 +64,9 @@ class JournalForgeryIT {
                      clock)) {
             proxy.refuse();
             try (Spool spool = openSpool(database, clock)) {
-                Written written = new JournaledWrites(database, spool).execute(
+                WriteResult written = new JournaledWrites(database, spool).execute(
                         "INSERT INTO notes (key, body) VALUES (?, ?)", "n1", body);
-                assertTrue(written.spooled());
+                assertEquals(WriteResult.Status.SPOOLED, written.status());
             }
 
             // The attacker can write the spool directory but does not hold the key.

@@ -1,4 +1,4 @@
-package dev.holdfast.context;
+package dev.holdfast;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,7 +27,7 @@ import java.util.Optional;
  * when an application is undeployed or its WAR replaced, and Jetty makes a new one per start unless told
  * otherwise, which would lose spooled writes exactly when an operator redeploys during an outage.
  */
-public final class ApplicationDirectory {
+final class ApplicationDirectory {
     private final Path root;
     private final String name;
     private final List<Path> containerTemporary;
@@ -43,7 +43,7 @@ public final class ApplicationDirectory {
      *
      * @param containerTemporary the servlet container's temporary directory for the context, if it gives one
      */
-    public static ApplicationDirectory of(String contextPath, Optional<String> virtualServer,
+    static ApplicationDirectory of(String contextPath, Optional<String> virtualServer,
                                           Optional<Path> containerTemporary) {
         String container = firstProperty("catalina.base", "jetty.base", "user.dir");
         return new ApplicationDirectory(defaultRoot(), name(container, virtualServer.orElse(""), contextPath),
@@ -95,21 +95,21 @@ public final class ApplicationDirectory {
     }
 
     /** Where the application's directories go: {@code <root>}. */
-    public Path root() {
+    Path root() {
         return root;
     }
 
     /** {@code <root>/<name>}. */
-    public Path base() {
+    Path base() {
         return root.resolve(name);
     }
 
     /** {@code <root>/<name>/<part>}, e.g. {@code audit}. */
-    public Path resolve(String part) {
+    Path resolve(String part) {
         return base().resolve(part);
     }
 
-    public String name() {
+    String name() {
         return name;
     }
 

@@ -1,4 +1,4 @@
-package dev.holdfast.context;
+package dev.holdfast;
 
 import dev.holdfast.config.Settings;
 import dev.holdfast.login.LoginObserver;
@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * Builds this application's meters from {@code metrics.enabled} and {@code metrics.jmx}, and binds them to the
- * parts {@link HoldfastContext} built. Observing only: the parts count nothing themselves beyond what health
+ * parts {@link Services} built. Observing only: the parts count nothing themselves beyond what health
  * shows already, except the login observer and the breaker listener set here.
  */
 final class MetricsSetup {
@@ -29,14 +29,14 @@ final class MetricsSetup {
     }
 
     /** Gauges and counters over the pools, breakers, credential tier and spools of {@code context}. */
-    static void bind(Optional<HoldfastMetrics> metrics, HoldfastContext context) {
+    static void bind(Optional<HoldfastMetrics> metrics, Services context) {
         metrics.ifPresent(m -> {
-            m.bindDatabase(context.mainDatabase());
-            m.bindDatabase(context.spoolDatabase());
-            context.emergencyDatabase().ifPresent(m::bindDatabase);
-            m.bindCredentialTier(context.credentialTier());
-            m.bindSpool("audit", context.auditSpool(), context.auditSpool()::snapshot);
-            m.bindSpool("writes", context.writes(), context.writes()::snapshot);
+            m.bindDatabase(context.mainDatabase);
+            m.bindDatabase(context.spoolDatabase);
+            context.emergencyDatabase.ifPresent(m::bindDatabase);
+            m.bindCredentialTier(context.credentialTier);
+            m.bindSpool("audit", context.auditSpool, context.auditSpool::snapshot);
+            m.bindSpool("writes", context.writes, context.writes::snapshot);
         });
     }
 }

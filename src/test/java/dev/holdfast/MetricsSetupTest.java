@@ -1,4 +1,4 @@
-package dev.holdfast.context;
+package dev.holdfast;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -25,7 +25,7 @@ class MetricsSetupTest {
     private Optional<HoldfastMetrics> open(Map<String, String> settings) throws Exception {
         Map<String, String> withKey = new java.util.HashMap<>(settings);
         withKey.put(SECRET, dev.holdfast.testing.TestSecrets.hmacSetting());
-        return MetricsSetup.open(TokenSetupTest.settings(withKey), application);
+        return MetricsSetup.open(TokensTest.settings(withKey), application);
     }
 
     @Test

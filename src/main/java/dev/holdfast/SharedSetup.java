@@ -1,4 +1,4 @@
-package dev.holdfast.context;
+package dev.holdfast;
 
 import dev.holdfast.config.RedisUrl;
 import dev.holdfast.config.Settings;
@@ -18,7 +18,7 @@ import java.util.function.BooleanSupplier;
  * node's own (its revocation list, no fleet counts, no shared credential store) and no Redis class is loaded:
  * only {@link #open} with a URL touches the {@code shared} package's Redis side.
  */
-public final class SharedSetup implements AutoCloseable {
+final class SharedSetup implements AutoCloseable {
     private final RevocationList local;
     private final SharedState state; // null when off
 
@@ -28,7 +28,7 @@ public final class SharedSetup implements AutoCloseable {
     }
 
     /** Connects when {@code shared.redisUrl} is set; otherwise everything stays on this node. */
-    public static SharedSetup open(Settings settings, RevocationList local, Clock clock) {
+    static SharedSetup open(Settings settings, RevocationList local, Clock clock) {
         Optional<RedisUrl> url = settings.find(Settings.SHARED_REDIS_URL);
         if (url.isEmpty()) {
             return new SharedSetup(local, null);
@@ -41,27 +41,27 @@ public final class SharedSetup implements AutoCloseable {
     }
 
     /** Where a logout revokes: this node's list, and the fleet's when shared state is on. */
-    public Revoker revoker() {
+    Revoker revoker() {
         return state == null ? local : state.revoker();
     }
 
     /** The throttle's fleet-wide counts; {@link FleetFailures#NONE} when shared state is off. */
-    public FleetFailures failures() {
+    FleetFailures failures() {
         return state == null ? FleetFailures.NONE : state.failures();
     }
 
     /** The shared credential tier's store; empty when shared state is off. */
-    public Optional<SharedCredentialStore> credentialStore() {
+    Optional<SharedCredentialStore> credentialStore() {
         return state == null ? Optional.empty() : Optional.of(state.credentialStore());
     }
 
     /** Whether shared state works, asked without a call to Redis; empty when shared state is off. */
-    public Optional<BooleanSupplier> reachable() {
+    Optional<BooleanSupplier> reachable() {
         return state == null ? Optional.empty() : Optional.of(state::reachable);
     }
 
     /** One probe of Redis for health; empty when shared state is off. */
-    public Optional<SharedStatus> status() {
+    Optional<SharedStatus> status() {
         return state == null ? Optional.empty() : Optional.of(state.status());
     }
 
