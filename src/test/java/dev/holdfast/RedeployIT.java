@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import dev.holdfast.password.PasswordVerifier;
+import dev.holdfast.testing.EmbeddedTomcat;
 import dev.holdfast.testing.FaultProxy;
 import dev.holdfast.testing.HoldfastMBeans;
 import dev.holdfast.testing.TestDatabase;
@@ -37,8 +38,6 @@ import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.core.ThreadLocalLeakPreventionListener;
 import org.apache.catalina.startup.ContextConfig;
 import org.apache.catalina.startup.Tomcat;
-import org.apache.tomcat.util.descriptor.web.ApplicationParameter;
-import org.apache.tomcat.util.scan.StandardJarScanner;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -203,18 +202,7 @@ class RedeployIT {
         ContextConfig config = new ContextConfig();
         config.setDefaultWebXml(tomcat.noDefaultWebXmlPath());
         context.addLifecycleListener(config);
-        StandardJarScanner scanner = new StandardJarScanner();
-        scanner.setScanClassPath(false);
-        scanner.setScanManifest(false);
-        context.setJarScanner(scanner);
-        context.setParentClassLoader(RedeployIT.class.getClassLoader());
-        for (Map.Entry<String, String> setting : settings.entrySet()) {
-            ApplicationParameter parameter = new ApplicationParameter();
-            parameter.setName(setting.getKey());
-            parameter.setValue(setting.getValue());
-            parameter.setOverride(false);
-            context.addApplicationParameter(parameter);
-        }
+        EmbeddedTomcat.configure(context, settings);
         host.addChild(context); // the host is started, so this starts the application
         return context;
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.holdfast.password.PasswordVerifier;
+import dev.holdfast.testing.EmbeddedTomcat;
 import dev.holdfast.testing.FaultProxy;
 import dev.holdfast.testing.HoldfastMBeans;
 import dev.holdfast.testing.PrometheusText;
@@ -38,8 +39,6 @@ import java.util.stream.Stream;
 import org.apache.catalina.Context;
 import org.apache.catalina.core.StandardContext;
 import org.apache.catalina.startup.Tomcat;
-import org.apache.tomcat.util.descriptor.web.ApplicationParameter;
-import org.apache.tomcat.util.scan.StandardJarScanner;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -71,18 +70,7 @@ class TwoAppsOneTomcatIT {
 
     private static StandardContext deploy(Tomcat tomcat, String path, Path war, Map<String, String> settings) {
         StandardContext context = (StandardContext) tomcat.addWebapp(path, war.toString());
-        StandardJarScanner scanner = new StandardJarScanner();
-        scanner.setScanClassPath(false);
-        scanner.setScanManifest(false);
-        context.setJarScanner(scanner);
-        context.setParentClassLoader(TwoAppsOneTomcatIT.class.getClassLoader());
-        for (Map.Entry<String, String> setting : settings.entrySet()) {
-            ApplicationParameter parameter = new ApplicationParameter();
-            parameter.setName(setting.getKey());
-            parameter.setValue(setting.getValue());
-            parameter.setOverride(false);
-            context.addApplicationParameter(parameter);
-        }
+        EmbeddedTomcat.configure(context, settings);
         return context;
     }
 

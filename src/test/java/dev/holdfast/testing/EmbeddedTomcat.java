@@ -91,6 +91,26 @@ public final class EmbeddedTomcat implements AutoCloseable {
         }
     }
 
+    /**
+     * A context as every embedded Tomcat of the tests deploys one: the test class path is its parent and is not
+     * scanned for web fragments, and {@code parameters} are context parameters as {@code <Parameter override="false">}
+     * would give, winning over web.xml.
+     */
+    public static void configure(StandardContext context, Map<String, String> parameters) {
+        StandardJarScanner scanner = new StandardJarScanner();
+        scanner.setScanClassPath(false);
+        scanner.setScanManifest(false);
+        context.setJarScanner(scanner);
+        context.setParentClassLoader(EmbeddedTomcat.class.getClassLoader());
+        for (Map.Entry<String, String> parameter : parameters.entrySet()) {
+            ApplicationParameter applicationParameter = new ApplicationParameter();
+            applicationParameter.setName(parameter.getKey());
+            applicationParameter.setValue(parameter.getValue());
+            applicationParameter.setOverride(false);
+            context.addApplicationParameter(applicationParameter);
+        }
+    }
+
     private static void deleteRecursively(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
@@ -175,24 +195,13 @@ public final class EmbeddedTomcat implements AutoCloseable {
             tomcat.getHost().setAppBase(baseDir.resolve("webapps").toString());
 
             StandardContext context = (StandardContext) tomcat.addWebapp(contextPath, warFile.toString());
-            StandardJarScanner scanner = new StandardJarScanner();
-            scanner.setScanClassPath(false);
-            scanner.setScanManifest(false);
-            context.setJarScanner(scanner);
-            context.setParentClassLoader(EmbeddedTomcat.class.getClassLoader());
+            configure(context, contextParameters);
             if (contextXml != null) {
                 try {
                     context.setConfigFile(contextXml.toUri().toURL());
                 } catch (IOException e) {
                     throw new UncheckedIOException("bad context.xml path " + contextXml, e);
                 }
-            }
-            for (Map.Entry<String, String> parameter : contextParameters.entrySet()) {
-                ApplicationParameter applicationParameter = new ApplicationParameter();
-                applicationParameter.setName(parameter.getKey());
-                applicationParameter.setValue(parameter.getValue());
-                applicationParameter.setOverride(false); // ours win over web.xml, as <Parameter override="false">
-                context.addApplicationParameter(applicationParameter);
             }
             for (ContextResource resource : resources) {
                 context.getNamingResources().addResource(resource);
