@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.holdfast.password.PasswordVerifier;
+import dev.holdfast.testing.AppClient;
 import dev.holdfast.testing.FaultProxy;
 import dev.holdfast.testing.PrometheusText;
 import dev.holdfast.testing.TestDatabase;
 import dev.holdfast.testing.TestSecrets;
 import dev.holdfast.testing.TomcatProcess;
 import java.io.IOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +19,6 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,20 +32,18 @@ import org.junit.jupiter.api.TestMethodOrder;
  * distribution, as an admin deploys it: a context descriptor with {@code <Parameter>}s. Its database sits
  * behind a {@link FaultProxy}, so the credential tier is tried under a real fault. Last, the application is
  * undeployed while Tomcat runs, and Tomcat, once stopped, must have reported no leak of it (threads,
- * ThreadLocals, JDBC drivers).
+ * ThreadLocals, JDBC drivers). The steps both editions share are {@link WarScenario}'s, which
+ * {@link HoldfastWarTomcatIT} runs in Tomcat 10.1.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class JavaxWarTomcat9IT {
-    private static final String JSON = "application/json";
-    private static final String FORM = "application/x-www-form-urlencoded";
-    private static final Pattern TOKEN = Pattern.compile("\"access_token\":\"([^\"]+)\"");
     private static final String APP = "/holdfast";
 
-    private static final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(5)).build();
     private static FaultProxy proxy;
     private static Path spools;
     private static TomcatProcess tomcat;
+    private static AppClient app;
+    private static WarScenario scenario;
 
     @BeforeAll
     static void deploy() throws IOException {
@@ -68,6 +63,8 @@ class JavaxWarTomcat9IT {
                         .parameter("holdfast.audit.spool", spools.resolve("audit").toString())
                         .parameter("holdfast.writes.spool", spools.resolve("writes").toString()))
                 .start();
+        app = new AppClient(path -> tomcat.uri(APP + path));
+        scenario = new WarScenario(app, APP);
     }
 
     @AfterAll
@@ -97,40 +94,20 @@ class JavaxWarTomcat9IT {
     @Test
     @Order(2)
     void jsonLoginChecksThePasswordInTheDatabaseAndTheTokenOpensTheApp() throws Exception {
-        HttpResponse<String> login = jsonLogin("alice", "alice-password");
-        assertEquals(200, login.statusCode(), login.body());
-        assertTrue(login.body().contains("\"tier\":\"database\""), login.body());
-
-        HttpResponse<String> page = send(get("/app/").header("Authorization", "Bearer " + token(login)));
-        assertEquals(200, page.statusCode());
-        assertTrue(page.body().contains("alice"), "the JSP shows getRemoteUser()");
-
-        assertEquals(401, jsonLogin("alice", "wrong-password").statusCode());
+        scenario.jsonLoginChecksThePasswordInTheDatabaseAndTheTokenOpensTheApp();
     }
 
     @Test
     @Order(3)
     void aBrowserIsSentToTheLoginPageAndAFormLoginLandsOnNextWithTheCookie() throws Exception {
-        HttpResponse<String> redirect = send(get("/app/notes.jsp").header("Accept", "text/html"));
-        assertEquals(302, redirect.statusCode());
-        assertEquals(APP + "/login.jsp?next=%2Fapp%2Fnotes.jsp", redirect.headers().firstValue("Location").orElseThrow());
-
-        HttpResponse<String> login = send(post("/auth/login", FORM,
-                "username=bob&password=bob-password&next=%2Fapp%2Fnotes.jsp").header("Accept", "text/html"));
-        assertEquals(303, login.statusCode(), login.body());
-        assertEquals(APP + "/app/notes.jsp", login.headers().firstValue("Location").orElseThrow());
-        HttpResponse<String> page = send(get("/app/notes.jsp").header("Cookie", cookie(login)).header("Accept", "text/html"));
-        assertEquals(200, page.statusCode());
-        assertTrue(page.body().contains("bob"), page.body());
+        scenario.aBrowserWithoutATokenIsSentToTheLoginPageWhichKeepsNext();
+        scenario.aFormLoginLandsOnNextWithTheCookie();
     }
 
     @Test
     @Order(4)
     void theAdminPageNeedsTheAdminRole() throws Exception {
-        String bob = token(jsonLogin("bob", "bob-password"));
-        assertEquals(403, send(get("/admin/").header("Authorization", "Bearer " + bob)).statusCode());
-        String alice = token(jsonLogin("alice", "alice-password"));
-        assertEquals(200, send(get("/admin/").header("Authorization", "Bearer " + alice)).statusCode());
+        scenario.theAdminPageNeedsTheAdminRole();
     }
 
     /** alice logged in through the database above; carol never did. The database now refuses connections. */
@@ -140,13 +117,13 @@ class JavaxWarTomcat9IT {
         proxy.refuse();
         proxy.killAll();
         try {
-            HttpResponse<String> cached = jsonLogin("alice", "alice-password");
+            HttpResponse<String> cached = app.jsonLogin("alice", "alice-password");
             assertEquals(200, cached.statusCode(), cached.body());
             assertTrue(cached.body().contains("\"tier\":\"cache\""), cached.body());
-            assertEquals(200, send(get("/app/").header("Authorization", "Bearer " + token(cached))).statusCode());
+            assertEquals(200, app.send(app.get("/app/").header("Authorization", "Bearer " + AppClient.token(cached))).statusCode());
 
-            assertEquals(401, jsonLogin("alice", "not-alices-password").statusCode());
-            HttpResponse<String> stranger = jsonLogin("carol", "carol-password");
+            assertEquals(401, app.jsonLogin("alice", "not-alices-password").statusCode());
+            HttpResponse<String> stranger = app.jsonLogin("carol", "carol-password");
             assertEquals(503, stranger.statusCode(), stranger.body());
             assertTrue(stranger.headers().firstValue("Retry-After").isPresent(), stranger.headers().toString());
         } finally {
@@ -154,7 +131,7 @@ class JavaxWarTomcat9IT {
         }
         assertTrue(LoginHarness.eventually(Duration.ofSeconds(60), () -> {
             try {
-                HttpResponse<String> back = jsonLogin("carol", "carol-password");
+                HttpResponse<String> back = app.jsonLogin("carol", "carol-password");
                 return back.statusCode() == 200 && back.body().contains("\"tier\":\"database\"");
             } catch (IOException | InterruptedException e) {
                 throw new IllegalStateException(e);
@@ -165,23 +142,14 @@ class JavaxWarTomcat9IT {
     @Test
     @Order(6)
     void logoutEndsTheToken() throws Exception {
-        String token = token(jsonLogin("bob", "bob-password"));
-        assertEquals(200, send(get("/app/").header("Authorization", "Bearer " + token)).statusCode());
-
-        HttpResponse<String> logout = send(post("/auth/logout", JSON, "").header("Authorization", "Bearer " + token));
-
-        assertEquals(204, logout.statusCode());
-        assertTrue(logout.headers().firstValue("Set-Cookie").orElseThrow().contains("Max-Age=0"));
-        assertEquals(401, send(get("/app/").header("Authorization", "Bearer " + token)).statusCode());
+        scenario.logoutEndsTheTokenForApiClients();
     }
 
     @Test
     @Order(7)
     void healthIsUpAndMetricsCountTheLogins() throws Exception {
-        HttpResponse<String> health = send(get("/auth/health"));
-        assertEquals(200, health.statusCode(), health.body());
-        assertTrue(health.body().contains("\"status\":\"UP\""), health.body());
-        HttpResponse<String> metrics = send(get("/auth/metrics"));
+        scenario.healthIsUp();
+        HttpResponse<String> metrics = app.send(app.get("/auth/metrics"));
         assertEquals(200, metrics.statusCode(), metrics.body());
         assertTrue(PrometheusText.value(metrics.body(),
                 "holdfast_logins_total{endpoint=\"login\",outcome=\"success\",tier=\"database\"}") >= 1, metrics.body());
@@ -193,7 +161,7 @@ class JavaxWarTomcat9IT {
         tomcat.undeploy(APP);
         assertTrue(LoginHarness.eventually(Duration.ofSeconds(60), () -> {
             try {
-                return send(get("/auth/health")).statusCode() == 404;
+                return app.send(app.get("/auth/health")).statusCode() == 404;
             } catch (IOException | InterruptedException e) {
                 throw new IllegalStateException(e);
             }
@@ -206,34 +174,5 @@ class JavaxWarTomcat9IT {
                 "created a ThreadLocal", "SEVERE")) {
             assertFalse(log.contains(leak), "Tomcat reported [" + leak + "]:\n" + log);
         }
-    }
-
-    private static HttpResponse<String> jsonLogin(String username, String password) throws IOException, InterruptedException {
-        return send(post("/auth/login", JSON, "{\"username\":\"" + username + "\",\"password\":\"" + password + "\"}"));
-    }
-
-    private static HttpRequest.Builder get(String path) {
-        return HttpRequest.newBuilder(tomcat.uri(APP + path)).GET();
-    }
-
-    private static HttpRequest.Builder post(String path, String contentType, String body) {
-        return HttpRequest.newBuilder(tomcat.uri(APP + path)).header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-    }
-
-    private static HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String token(HttpResponse<String> response) {
-        Matcher matcher = TOKEN.matcher(response.body());
-        assertTrue(matcher.find(), response.body());
-        return matcher.group(1);
-    }
-
-    private static String cookie(HttpResponse<String> response) {
-        String setCookie = response.headers().allValues("Set-Cookie").stream()
-                .filter(c -> c.startsWith("holdfast_token=")).findFirst().orElseThrow();
-        return setCookie.substring(0, setCookie.indexOf(';'));
     }
 }
