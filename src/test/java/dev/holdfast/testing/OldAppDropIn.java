@@ -61,7 +61,7 @@ abstract class OldAppDropIn {
 
         app = Files.createTempDirectory("holdfast-old-app");
         spools = Files.createTempDirectory("holdfast-old-app-spools");
-        ProtectedLegacyAppIT.copyTree(OLD_APP, app);
+        LegacyAppScenario.copyTree(OLD_APP, app);
         Path lib = Files.createDirectories(app.resolve("WEB-INF/lib"));
         // The app as it was: its own SLF4J 1.7, logback 1.2, Jackson 2.12.
         Path oldLibraries = Paths.get(System.getProperty("test.old-app.lib", "target/it/old-app-lib"));
@@ -78,7 +78,7 @@ abstract class OldAppDropIn {
         }
         Path webXml = app.resolve("WEB-INF/web.xml");
         Files.writeString(webXml, webXml(Files.readString(webXml)).replace("</web-app>",
-                ProtectedLegacyAppIT.webXmlBlockOfTheDoc() + "\n</web-app>"));
+                LegacyAppScenario.webXmlBlockOfTheDoc() + "\n</web-app>"));
 
         tomcat = TomcatProcess.builder(tomcatHome())
                 .context(TomcatProcess.context("/ledger", app)
