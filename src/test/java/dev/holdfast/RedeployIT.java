@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import dev.holdfast.password.PasswordVerifier;
+import dev.holdfast.testing.AppClient;
 import dev.holdfast.testing.EmbeddedTomcat;
 import dev.holdfast.testing.FaultProxy;
 import dev.holdfast.testing.HoldfastMBeans;
@@ -15,8 +16,6 @@ import dev.holdfast.testing.TestSecrets;
 import java.io.IOException;
 import java.lang.ref.WeakReference;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,8 +84,7 @@ class RedeployIT {
     private static Path baseDir;
     private static FaultProxy proxy;
     private static Map<String, String> settings;
-    private static final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final AppClient app = new AppClient(RedeployIT::uri);
 
     @BeforeAll
     static void startTomcat() throws IOException, LifecycleException {
@@ -108,12 +106,7 @@ class RedeployIT {
                 // metrics are on by default; their MBeans too here, so each undeploy must unregister them
                 "holdfast.metrics.jmx", "true");
 
-        Files.createDirectories(baseDir.resolve("webapps"));
-        tomcat = new Tomcat();
-        tomcat.setBaseDir(baseDir.toString());
-        tomcat.setPort(0);
-        tomcat.getConnector();
-        tomcat.getHost().setAppBase(baseDir.resolve("webapps").toString());
+        tomcat = EmbeddedTomcat.server(baseDir);
         // As the stock conf/server.xml does: JDK singletons are created outside any application, so the
         // first application to touch them is not blamed (and pinned) for them.
         tomcat.getServer().addLifecycleListener(new JreMemoryLeakPreventionListener());
@@ -173,12 +166,10 @@ class RedeployIT {
             assertTrue(context.getState().isAvailable(), "round " + round + ": the application did not start");
             WeakReference<ClassLoader> loader = new WeakReference<>(context.getLoader().getClassLoader());
 
-            HttpResponse<String> login = send(HttpRequest.newBuilder(uri("/auth/login"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"alice\",\"password\":\"alice-password\"}")));
+            HttpResponse<String> login = app.jsonLogin("alice", "alice-password");
             assertEquals(200, login.statusCode(), "round " + round + ": " + login.body());
-            String token = login.body().replaceAll(".*\"access_token\":\"([^\"]+)\".*", "$1");
-            HttpResponse<String> page = send(HttpRequest.newBuilder(uri("/app/")).header("Authorization", "Bearer " + token));
+            String token = AppClient.token(login);
+            HttpResponse<String> page = app.send(app.get("/app/").header("Authorization", "Bearer " + token));
             assertEquals(200, page.statusCode(), "round " + round);
             assertFalse(HoldfastMBeans.all().isEmpty(), "round " + round + ": the meters are MBeans");
 
@@ -214,10 +205,6 @@ class RedeployIT {
 
     private static URI uri(String path) {
         return URI.create("http://127.0.0.1:" + tomcat.getConnector().getLocalPort() + CONTEXT_PATH + path);
-    }
-
-    private static HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        return http.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Threads may take a moment to end after they were told to; none may outlive that moment. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.holdfast.password.PasswordVerifier;
+import dev.holdfast.testing.AppClient;
 import dev.holdfast.testing.EmbeddedTomcat;
 import dev.holdfast.testing.FaultProxy;
 import dev.holdfast.testing.HoldfastMBeans;
@@ -13,8 +14,6 @@ import dev.holdfast.testing.TestDatabase;
 import dev.holdfast.testing.TestSecrets;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,22 +46,10 @@ import org.junit.jupiter.api.Test;
  * database cannot be reached, then replay them once it is back. No password or token reaches a spool's bytes.
  */
 class TwoAppsOneTomcatIT {
-    private static final Pattern TOKEN = Pattern.compile("\"access_token\":\"([^\"]+)\"");
     private static final Pattern AUDIT_DEPTH = Pattern.compile("\"auditSpool\":\\{\"depth\":(\\d+)");
-    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(5)).build();
 
-    private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        return http.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private HttpResponse<String> login(URI base, String password) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(base.resolve("auth/login")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"alice\",\"password\":\"" + password + "\"}")));
-    }
-
-    private long auditDepth(URI base) throws IOException, InterruptedException {
-        HttpResponse<String> health = send(HttpRequest.newBuilder(base.resolve("auth/health")).GET());
+    private static long auditDepth(AppClient app) throws IOException, InterruptedException {
+        HttpResponse<String> health = app.send(app.get("/auth/health"));
         Matcher depth = AUDIT_DEPTH.matcher(health.body());
         assertTrue(depth.find(), health.body());
         return Long.parseLong(depth.group(1));
@@ -115,14 +102,9 @@ class TwoAppsOneTomcatIT {
         List<String> paths = List.of("/two-apps-a-" + suffix, "/two-apps-b-" + suffix);
         List<Path> applicationDirectories = new ArrayList<>();
         List<String> applicationNames = new ArrayList<>();
-        Tomcat tomcat = new Tomcat();
+        Tomcat tomcat = EmbeddedTomcat.server(base);
         try (FaultProxy proxy = FaultProxy.inFrontOf(database)) {
-            Files.createDirectories(base.resolve("webapps"));
-            tomcat.setBaseDir(base.toString());
-            tomcat.setPort(0);
-            tomcat.getConnector();
             tomcat.enableNaming();
-            tomcat.getHost().setAppBase(base.resolve("webapps").toString());
             List<Context> contexts = new ArrayList<>();
             List<String> secrets = List.of(TestSecrets.hmacSetting(), TestSecrets.hmacSetting());
             for (int i = 0; i < 2; i++) {
@@ -146,24 +128,22 @@ class TwoAppsOneTomcatIT {
                 applicationNames.add(directory.name());
             }
             assertFalse(applicationDirectories.get(0).equals(applicationDirectories.get(1)));
-            List<URI> bases = new ArrayList<>();
+            List<AppClient> apps = new ArrayList<>();
             for (String path : paths) {
-                bases.add(URI.create("http://127.0.0.1:" + tomcat.getConnector().getLocalPort() + path + "/"));
+                apps.add(new AppClient(inApp -> URI.create("http://127.0.0.1:" + tomcat.getConnector().getLocalPort() + path + inApp)));
             }
 
             List<String> tokens = new ArrayList<>();
-            for (URI app : bases) {
-                HttpResponse<String> response = login(app, "alice-password");
+            for (AppClient app : apps) {
+                HttpResponse<String> response = app.jsonLogin("alice", "alice-password");
                 assertEquals(200, response.statusCode(), response.body());
                 assertTrue(response.body().contains("\"tier\":\"database\""), response.body());
-                Matcher token = TOKEN.matcher(response.body());
-                assertTrue(token.find());
-                tokens.add(token.group(1));
+                tokens.add(AppClient.token(response));
             }
 
             // Each application counts its own logins, on /auth/metrics and under its own name in JMX.
-            for (URI app : bases) {
-                String metrics = send(HttpRequest.newBuilder(app.resolve("auth/metrics")).GET()).body();
+            for (AppClient app : apps) {
+                String metrics = app.send(app.get("/auth/metrics")).body();
                 assertEquals(1.0, PrometheusText.value(metrics,
                         "holdfast_logins_total{endpoint=\"login\",outcome=\"success\",tier=\"database\"}"));
             }
@@ -173,15 +153,15 @@ class TwoAppsOneTomcatIT {
             // The database becomes unreachable: logins go on from the credential tier, audit rows wait in the spools.
             proxy.refuse();
             proxy.killAll();
-            for (URI app : bases) {
-                HttpResponse<String> response = login(app, "alice-password");
+            for (AppClient app : apps) {
+                HttpResponse<String> response = app.jsonLogin("alice", "alice-password");
                 assertEquals(200, response.statusCode(), response.body());
                 assertTrue(response.body().contains("\"tier\":\"cache\""), response.body());
-                tokens.add(TOKEN.matcher(response.body()).results().findFirst().orElseThrow().group(1));
-                assertEquals(401, login(app, "a-wrong-password").statusCode());
+                tokens.add(AppClient.token(response));
+                assertEquals(401, app.jsonLogin("alice", "a-wrong-password").statusCode());
             }
             for (int i = 0; i < 2; i++) {
-                assertTrue(auditDepth(bases.get(i)) >= 1, "app " + i + " spools while the database is away");
+                assertTrue(auditDepth(apps.get(i)) >= 1, "app " + i + " spools while the database is away");
                 Path audit = applicationDirectories.get(i).resolve("audit");
                 assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(audit)));
                 List<Path> segments = files(audit).stream()
@@ -204,7 +184,7 @@ class TwoAppsOneTomcatIT {
 
             // The database is back: each application replays its own spool.
             proxy.pass();
-            for (URI app : bases) {
+            for (AppClient app : apps) {
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                 while (auditDepth(app) > 0 && System.nanoTime() < deadline) {
                     Thread.sleep(100);

@@ -92,6 +92,20 @@ public final class EmbeddedTomcat implements AutoCloseable {
     }
 
     /**
+     * A Tomcat, not started yet, on a free port, its files and applications under {@code baseDir}: for tests that
+     * deploy and undeploy contexts themselves. JNDI is off until {@link Tomcat#enableNaming()}.
+     */
+    public static Tomcat server(Path baseDir) throws IOException {
+        Files.createDirectories(baseDir.resolve("webapps"));
+        Tomcat tomcat = new Tomcat();
+        tomcat.setBaseDir(baseDir.toString());
+        tomcat.setPort(0);
+        tomcat.getConnector();
+        tomcat.getHost().setAppBase(baseDir.resolve("webapps").toString());
+        return tomcat;
+    }
+
+    /**
      * A context as every embedded Tomcat of the tests deploys one: the test class path is its parent and is not
      * scanned for web fragments, and {@code parameters} are context parameters as {@code <Parameter override="false">}
      * would give, winning over web.xml.
@@ -181,18 +195,14 @@ public final class EmbeddedTomcat implements AutoCloseable {
         public EmbeddedTomcat start() {
             Path warFile = war != null ? war.toAbsolutePath() : Wars.builtWar();
             Path baseDir;
+            Tomcat tomcat;
             try {
                 baseDir = Files.createTempDirectory("holdfast-tomcat");
-                Files.createDirectories(baseDir.resolve("webapps"));
+                tomcat = server(baseDir);
             } catch (IOException e) {
                 throw new UncheckedIOException("no temporary directory for Tomcat", e);
             }
-            Tomcat tomcat = new Tomcat();
-            tomcat.setBaseDir(baseDir.toString());
-            tomcat.setPort(0);
-            tomcat.getConnector();
             tomcat.enableNaming();
-            tomcat.getHost().setAppBase(baseDir.resolve("webapps").toString());
 
             StandardContext context = (StandardContext) tomcat.addWebapp(contextPath, warFile.toString());
             configure(context, contextParameters);
