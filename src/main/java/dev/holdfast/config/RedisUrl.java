@@ -48,7 +48,7 @@ public final class RedisUrl {
         }
     }
 
-    private final String text;
+    private final String scheme;
     private final boolean tls;
     private final List<Address> addresses;
     private final Optional<String> master;
@@ -57,9 +57,9 @@ public final class RedisUrl {
     private final Optional<String> sentinelPassword;
     private final int database;
 
-    private RedisUrl(String text, boolean tls, List<Address> addresses, Optional<String> master, Optional<String> user,
+    private RedisUrl(String scheme, boolean tls, List<Address> addresses, Optional<String> master, Optional<String> user,
                      Optional<String> password, Optional<String> sentinelPassword, int database) {
-        this.text = text;
+        this.scheme = scheme;
         this.tls = tls;
         this.addresses = Collections.unmodifiableList(addresses);
         this.master = master;
@@ -108,6 +108,11 @@ public final class RedisUrl {
         int at = authority.lastIndexOf('@');
         if (at >= 0) {
             String userInfo = authority.substring(0, at);
+            if (userInfo.indexOf('@') >= 0 || userInfo.indexOf('#') >= 0) {
+                // Never guess where a password ends: a wrong guess would print part of it wherever the URL is logged.
+                throw new IllegalArgumentException("has a raw @ or # in its user or password; percent-encode them"
+                        + " (%40, %23)");
+            }
             authority = authority.substring(at + 1);
             int split = userInfo.indexOf(':');
             String name = split < 0 ? userInfo : userInfo.substring(0, split);
@@ -145,7 +150,7 @@ public final class RedisUrl {
             }
             sentinelPassword = Optional.of(decode(parameter.substring(equals + 1)));
         }
-        return new RedisUrl(text, base.equals("rediss"), addresses, master, user, password, sentinelPassword, database);
+        return new RedisUrl(scheme, base.equals("rediss"), addresses, master, user, password, sentinelPassword, database);
     }
 
     private static Address address(String hostPort, int defaultPort) {
@@ -227,9 +232,26 @@ public final class RedisUrl {
         return database;
     }
 
-    /** The URL as written, passwords masked. */
+    /**
+     * The URL rebuilt from its parsed parts with every password masked: built from the parts rather than by
+     * masking the text, so no way of writing a password can make part of it show.
+     */
     @Override
     public String toString() {
-        return UrlCredentials.mask(text);
+        StringBuilder url = new StringBuilder(scheme).append("://");
+        if (user.isPresent() || password.isPresent()) {
+            user.ifPresent(url::append);
+            password.ifPresent(p -> url.append(':').append(UrlCredentials.MASK));
+            url.append('@');
+        }
+        for (int i = 0; i < addresses.size(); i++) {
+            url.append(i == 0 ? "" : ",").append(addresses.get(i));
+        }
+        master.ifPresent(name -> url.append('/').append(name));
+        if (database != 0) {
+            url.append('/').append(database);
+        }
+        sentinelPassword.ifPresent(p -> url.append("?sentinelPassword=").append(UrlCredentials.MASK));
+        return url.toString();
     }
 }

@@ -58,9 +58,19 @@ class RedisUrlTest {
     @Test
     void toStringMasksEveryPassword() {
         String text = RedisUrl.parse("redis-sentinel://app:masterpw@s1,s2/mymaster?sentinelPassword=sentpw").toString();
-        assertFalse(text.contains("masterpw"), text);
-        assertFalse(text.contains("sentpw"), text);
-        assertTrue(text.contains("s1,s2/mymaster"), text);
+        assertEquals("redis-sentinel://app:****@s1:26379,s2:26379/mymaster?sentinelPassword=****", text);
+        assertEquals("rediss://holdfast:****@10.0.0.5:6380/3",
+                RedisUrl.parse("rediss://holdfast:p%40ss%23word@10.0.0.5:6380/3").toString());
+        assertEquals("redis://cache.internal:6379", RedisUrl.parse("redis://cache.internal").toString());
+    }
+
+    /** Masking by pattern stopped at the first @ or #, and printed the rest of such a password. */
+    @Test
+    void refusesARawAtOrHashInTheUserPartWithoutRepeatingIt() {
+        for (String url : new String[] {"redis://:p@ss@host:6379", "redis://:pa#ss@host", "redis://us@er:pw@host"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RedisUrl.parse(url), url);
+            assertEquals("has a raw @ or # in its user or password; percent-encode them (%40, %23)", e.getMessage());
+        }
     }
 
     @Test
