@@ -36,4 +36,13 @@ public interface SharedCredentialStore {
 
     /** Drops {@code username}'s entry, if any: the database says the user is gone, disabled or changed. */
     void remove(String username);
+
+    /**
+     * Whether the store can be expected to answer now, known without a call (a client's breaker, a connection's
+     * last heartbeat). While false the tier reads and writes nothing there and health does not count the store as
+     * able to answer. A store whose calls fail by throwing may leave this true.
+     */
+    default boolean available() {
+        return true;
+    }
 }

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * username and reason only. Bad entries are left in the store: removing one could remove a good entry another
  * node has just written in its place.
  *
- * <p>After a call that throws or takes longer than {@link CredentialTier#SLOW_SHARED_CALL}, reads and writes skip
+ * <p>While the store says it is unavailable ({@link SharedCredentialStore#available()}), and after a call that throws or takes longer than {@link CredentialTier#SLOW_SHARED_CALL}, reads and writes skip
  * the store for {@link CredentialTier#SHARED_RETRY_AFTER}; removals are always tried, as they carry the
  * database's word that a user is gone.
  */
@@ -32,13 +32,18 @@ final class SharedTier {
     private static final Logger log = LoggerFactory.getLogger(SharedTier.class);
     private static final Duration LOG_INTERVAL = Duration.ofMinutes(1);
     private static final String DECOY_USER = "holdfast shared tier decoy";
+    /**
+     * The fewest users whose newest word from the database is remembered, whatever the tier's size: every login of
+     * an unknown username records one, and a flood of them must not push out the users that matter.
+     */
+    static final int MIN_REMEMBERED_USERS = 100_000;
 
     private final SharedCredentialStore store;
     private final SealedCredentials seal;
     private final Duration ttl;
     private final Clock clock;
     private final RateLimitedLog rateLimited;
-    /** Per user, the newest verification or removal seen here; bounded like the tier, least recently used first. */
+    /** Per user, the newest verification or removal seen here; bounded, least recently used first. */
     private final Map<String, Instant> newestSeen;
     /** Sealed once, opened on a miss: a miss costs the same AES work as a hit. */
     private final byte[] decoy;
@@ -53,7 +58,7 @@ final class SharedTier {
         this.newestSeen = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
-                return size() > maxEntries;
+                return size() > Math.max(maxEntries, MIN_REMEMBERED_USERS);
             }
         };
         this.decoy = seal.seal(new StoredCredential(DECOY_USER, Optional.of("0"),
@@ -136,9 +141,17 @@ final class SharedTier {
         });
     }
 
-    /** Whether reads and writes leave the store alone now (it failed or was slow recently). */
+    /**
+     * Whether reads and writes leave the store alone now (it failed or was slow recently). A pause that reaches
+     * further than {@link CredentialTier#SHARED_RETRY_AFTER} ahead means the wall clock was set back meanwhile:
+     * it is over, rather than lasting as long as the clock jumped.
+     */
     boolean skipping() {
-        return clock.instant().isBefore(skipUntil);
+        if (!store.available()) {
+            return true;
+        }
+        Instant now = clock.instant();
+        return now.isBefore(skipUntil) && !skipUntil.isAfter(now.plus(CredentialTier.SHARED_RETRY_AFTER));
     }
 
     private <T> T call(String operation, Supplier<T> work) {

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import redis.clients.jedis.params.SetParams;
 
 /**
@@ -15,10 +16,18 @@ import redis.clients.jedis.params.SetParams;
 final class RedisCredentialStore implements SharedCredentialStore {
     private final RedisCalls redis;
     private final RedisKeys keys;
+    private final BooleanSupplier reachable;
 
-    RedisCredentialStore(RedisCalls redis, RedisKeys keys) {
+    RedisCredentialStore(RedisCalls redis, RedisKeys keys, BooleanSupplier reachable) {
         this.redis = redis;
         this.keys = keys;
+        this.reachable = reachable;
+    }
+
+    /** Redis answers, as the shared state's breaker and heartbeat know it: calls made now would not just fail. */
+    @Override
+    public boolean available() {
+        return reachable.getAsBoolean();
     }
 
     @Override

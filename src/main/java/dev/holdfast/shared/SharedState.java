@@ -39,7 +39,7 @@ public final class SharedState implements AutoCloseable {
         this.redis = new RedisCalls(config);
         this.revocations = new SharedRevocations(local, redis, keys, config.clock(), PendingRevocations.MAX_ENTRIES);
         this.failures = new SharedFailures(redis, keys);
-        this.credentials = new RedisCredentialStore(redis, keys);
+        this.credentials = new RedisCredentialStore(redis, keys, this::reachable);
         this.subscriber = new Subscriber(redis, revocations, keys.revocationChannel(), config.namespace());
         this.keeper = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "holdfast-shared-keeper-" + config.namespace());

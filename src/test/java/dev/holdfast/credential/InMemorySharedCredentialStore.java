@@ -24,8 +24,20 @@ public final class InMemorySharedCredentialStore implements SharedCredentialStor
     private final AtomicReference<Consumer<String>> onEveryCall = new AtomicReference<>(operation -> { });
     private final Map<String, Duration> lastTtl = new ConcurrentHashMap<>();
 
+    private volatile boolean available = true;
+
     public InMemorySharedCredentialStore(Clock clock) {
         this.clock = clock;
+    }
+
+    @Override
+    public boolean available() {
+        return available;
+    }
+
+    /** What {@link #available()} says from now on, as a client's breaker would. */
+    public void available(boolean now) {
+        available = now;
     }
 
     @Override

@@ -269,6 +269,39 @@ class SharedCredentialTierTest {
         assertTrue(tier.statistics().shared());
     }
 
+    /** A client that fails by answering empty (its breaker open) says so: health must not count on the store. */
+    @Test
+    void aStoreThatSaysItIsUnavailableIsNeitherReadNorWrittenNorCountedOn() {
+        CredentialTier a = node();
+        a.remember(user("alice", OLD_HASH));
+        store.available(false);
+        CredentialTier b = node();
+        assertFalse(b.statistics().shared(), "health: the store cannot answer now");
+        int gets = store.gets();
+        assertEquals(Optional.empty(), b.find("alice"));
+        assertFalse(b.canAnswer("alice"));
+        b.remember(user("bob", OLD_HASH));
+        assertEquals(gets, store.gets());
+        assertEquals(1, store.puts(), "only alice's, made while the store was available");
+        store.available(true);
+        assertTrue(b.statistics().shared());
+        assertTrue(b.find("alice").isPresent());
+    }
+
+    /** The pause after a failure is measured on the wall clock: set back by an hour, it must not last an hour. */
+    @Test
+    void aPauseEndsWhenTheWallClockIsSetBackDuringIt() {
+        CredentialTier tier = node();
+        store.onEveryCall(operation -> {
+            throw new IllegalStateException("connection refused (test)");
+        });
+        tier.remember(user("alice", OLD_HASH));
+        assertFalse(tier.statistics().shared(), "paused after the failure");
+        store.onEveryCall(operation -> { });
+        clock.set(clock.instant().minus(Duration.ofHours(1)));
+        assertTrue(tier.statistics().shared(), "the pause is over, not an hour longer");
+    }
+
     @Test
     void aSlowStoreIsLeftAloneForAWhileAndItsAnswerStillUsed() {
         CredentialTier a = node();
