@@ -132,7 +132,7 @@ public final class HoldfastMetrics implements AutoCloseable {
         StateMeters.bindSpool(registry, name, owner, snapshot);
     }
 
-    /** What {@code JwtAuthFilter} counts into (see {@link FilterCounts#ATTRIBUTE}). */
+    /** What {@code JwtAuthFilter} counts into: the filter of the application the listener built this for. */
     public FilterCounts filterCounts() {
         return filterCounts;
     }

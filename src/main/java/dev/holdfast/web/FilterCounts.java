@@ -13,9 +13,6 @@ import java.util.function.LongSupplier;
  * meters read the sums only when scraped. Thread-safe.
  */
 public final class FilterCounts {
-    /** The servlet-context attribute the listener's counts live under; a filter without one keeps its own. */
-    public static final String ATTRIBUTE = FilterCounts.class.getName();
-
     /** Results other than a rejected token. */
     public enum Result {
         /** A valid token, the request went on to the application. */
