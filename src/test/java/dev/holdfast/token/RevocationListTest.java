@@ -70,4 +70,57 @@ class RevocationListTest {
                 () -> new RevocationList(0, Clock.systemUTC()));
         assertEquals("maxEntries must be at least 1, was 0", e.getMessage());
     }
+
+    @Test
+    void remoteFloodNeverPushesOutThisNodesOwnRevocation() {
+        RevocationList list = new RevocationList(3, Clock.fixed(Forge.NOW, ZoneOffset.UTC));
+        list.revoke("mine", Forge.NOW.plus(Duration.ofMinutes(5)));
+        for (int i = 0; i < 10; i++) {
+            list.revokeRemote("fake-" + i, Forge.NOW.plus(Duration.ofDays(365 * 900)));
+        }
+        assertTrue(list.isRevoked("mine"));
+        assertEquals(3, list.size());
+    }
+
+    @Test
+    void localRevocationPushesOutRemoteEntriesFirst() {
+        RevocationList list = new RevocationList(2, Clock.fixed(Forge.NOW, ZoneOffset.UTC));
+        list.revokeRemote("theirs", Forge.NOW.plus(Duration.ofHours(3)));
+        list.revoke("a", Forge.NOW.plus(Duration.ofHours(1)));
+        list.revoke("b", Forge.NOW.plus(Duration.ofHours(2)));
+        assertFalse(list.isRevoked("theirs"));
+        assertTrue(list.isRevoked("a") && list.isRevoked("b"));
+    }
+
+    @Test
+    void remoteRevocationIsRefusedWhenOnlyLocalEntriesRemain() {
+        RevocationList list = new RevocationList(2, Clock.fixed(Forge.NOW, ZoneOffset.UTC));
+        list.revoke("a", Forge.NOW.plus(Duration.ofHours(1)));
+        list.revoke("b", Forge.NOW.plus(Duration.ofHours(2)));
+        list.revokeRemote("theirs", Forge.NOW.plus(Duration.ofHours(3)));
+        assertFalse(list.isRevoked("theirs"));
+        assertTrue(list.isRevoked("a") && list.isRevoked("b"));
+    }
+
+    @Test
+    void whenFullOfRemoteEntriesTheSoonestExpiringOneGoes() {
+        RevocationList list = new RevocationList(2, Clock.fixed(Forge.NOW, ZoneOffset.UTC));
+        list.revokeRemote("soon", Forge.NOW.plus(Duration.ofHours(1)));
+        list.revokeRemote("late", Forge.NOW.plus(Duration.ofHours(3)));
+        list.revokeRemote("sooner", Forge.NOW.plus(Duration.ofMinutes(30)));
+        list.revokeRemote("mid", Forge.NOW.plus(Duration.ofHours(2)));
+        assertFalse(list.isRevoked("soon") || list.isRevoked("sooner"));
+        assertTrue(list.isRevoked("late") && list.isRevoked("mid"));
+    }
+
+    @Test
+    void anIdRevokedHereStaysLocalWhenRedisRepeatsIt() {
+        RevocationList list = new RevocationList(2, Clock.fixed(Forge.NOW, ZoneOffset.UTC));
+        list.revoke("mine", Forge.NOW.plus(Duration.ofMinutes(5)));
+        list.revokeRemote("mine", Forge.NOW.plus(Duration.ofMinutes(10)));
+        list.revokeRemote("fake-1", Forge.NOW.plus(Duration.ofHours(1)));
+        list.revokeRemote("fake-2", Forge.NOW.plus(Duration.ofHours(2)));
+        assertTrue(list.isRevoked("mine"));
+        assertTrue(list.isRevoked("fake-2"));
+    }
 }
