@@ -1,0 +1,59 @@
+package dev.holdfast.shared;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.holdfast.config.RedisUrl;
+import dev.holdfast.token.RevocationList;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+
+/** A node catching up from the revocation set on the real Redis at 127.0.0.1:6379, in a namespace of its own. */
+class SharedRevocationsIT {
+    private final Clock clock = Clock.systemUTC();
+    private final String namespace = "test-" + UUID.randomUUID();
+    private final RedisKeys keys = new RedisKeys(namespace);
+    private final RedisCalls redis = new RedisCalls(new SharedConfig(RedisUrl.parse("redis://127.0.0.1:6379"), namespace,
+            Duration.ofSeconds(5), 2, Duration.ofSeconds(1), clock, Duration.ofHours(2)));
+
+    @AfterEach
+    void close() {
+        redis.close();
+        try (Jedis jedis = new Jedis("127.0.0.1", 6379)) {
+            jedis.del(keys.revoked());
+        }
+    }
+
+    @Test
+    void catchUpReadsEveryIdWhenMoreThanAPageShareOneExpiry() {
+        int count = 2 * SharedRevocations.PAGE + 500;
+        long sameSecond = clock.millis() + Duration.ofHours(1).toMillis();
+        Map<String, Double> members = new HashMap<>();
+        members.put("earlier", (double) sameSecond - 1_000);
+        for (int i = 0; i < count; i++) {
+            members.put("jti-" + i, (double) sameSecond);
+        }
+        members.put("later", (double) sameSecond + 1_000);
+        try (Jedis jedis = new Jedis("127.0.0.1", 6379)) {
+            jedis.zadd(keys.revoked(), members);
+        }
+        RevocationList local = new RevocationList(clock);
+        AtomicInteger pages = new AtomicInteger();
+
+        assertTrue(new SharedRevocations(local, redis, keys, clock, Duration.ofHours(2), 10).catchUp(pages::incrementAndGet));
+
+        assertEquals(members.size(), local.size());
+        for (String jti : members.keySet()) {
+            assertTrue(local.isRevoked(jti), jti);
+        }
+        // each page read counts as a sign of life, so a long catch-up is not taken for a silent connection
+        assertEquals(members.size() / SharedRevocations.PAGE + 1, pages.get());
+    }
+}
