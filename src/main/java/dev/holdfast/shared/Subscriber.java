@@ -159,12 +159,13 @@ final class Subscriber implements AutoCloseable {
                 return;
             }
             heard();
-            subscribed = true;
             // Pongs are not read while this runs, so each page or batch done counts as hearing from Redis: a long
-            // catch-up is not taken for a silent connection.
+            // catch-up is not taken for a silent connection. Subscribed only afterwards, so the keeper neither
+            // pings unread nor starts a second catch-up beside this one.
             caughtUp = revocations.catchUp(Subscriber.this::heardNow);
             revocations.flushPending(Subscriber.this::heardNow);
             heard();
+            subscribed = true;
             firstSubscription.countDown();
         }
 
