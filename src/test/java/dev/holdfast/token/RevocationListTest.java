@@ -5,10 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.holdfast.testing.MutableClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.Test;
 
 class RevocationListTest {
@@ -122,5 +129,34 @@ class RevocationListTest {
         list.revokeRemote("fake-2", Forge.NOW.plus(Duration.ofHours(2)));
         assertTrue(list.isRevoked("mine"));
         assertTrue(list.isRevoked("fake-2"));
+    }
+
+    @Test
+    void droppingUnexpiredEntriesIsWarnedAtMostOnceAMinute() {
+        Logger logger = (Logger) LoggerFactory.getLogger(RevocationList.class);
+        ListAppender<ILoggingEvent> captured = new ListAppender<>();
+        captured.start();
+        logger.addAppender(captured);
+        try {
+            MutableClock clock = new MutableClock(Forge.NOW);
+            RevocationList list = new RevocationList(1, clock);
+            list.revoke("a", Forge.NOW.plus(Duration.ofHours(1)));
+            list.revoke("b", Forge.NOW.plus(Duration.ofHours(1)));
+            list.revokeRemote("c", Forge.NOW.plus(Duration.ofHours(1)));
+            assertEquals(1, warnings(captured).size());
+            clock.advance(Duration.ofMinutes(1));
+            list.revoke("d", Forge.NOW.plus(Duration.ofHours(1)));
+            List<String> warnings = warnings(captured);
+            assertEquals(2, warnings.size());
+            assertTrue(warnings.get(1).contains("1 more dropped or refused"), warnings.get(1));
+            assertTrue(warnings.get(1).contains("holdfast.jwt.revocations.maxEntries"), warnings.get(1));
+        } finally {
+            logger.detachAppender(captured);
+        }
+    }
+
+    private static List<String> warnings(ListAppender<ILoggingEvent> captured) {
+        return captured.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage)
+                .collect(Collectors.toList());
     }
 }
