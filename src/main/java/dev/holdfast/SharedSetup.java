@@ -36,7 +36,8 @@ final class SharedSetup implements AutoCloseable {
         String namespace = settings.find(Settings.SHARED_NAMESPACE).orElseGet(() ->
                 SharedConfig.defaultNamespace(settings.get(Settings.JWT_ISSUER), settings.find(Settings.JWT_AUDIENCE)));
         SharedConfig config = new SharedConfig(url.get(), namespace, settings.get(Settings.SHARED_TIMEOUT),
-                settings.get(Settings.BREAKER_FAILURES), settings.get(Settings.BREAKER_OPEN_FOR), clock);
+                settings.get(Settings.BREAKER_FAILURES), settings.get(Settings.BREAKER_OPEN_FOR), clock,
+                Tokens.longestTokenLife(settings));
         return new SharedSetup(local, SharedState.open(config, local));
     }
 

@@ -39,7 +39,7 @@ final class Tokens {
     /** The keys and a verifier on a revocation list of its own, as the settings say. */
     static Tokens from(Settings settings, Clock clock) throws ConfigException {
         Keys keys = keys(settings);
-        RevocationList revocations = new RevocationList(clock);
+        RevocationList revocations = new RevocationList(settings.get(Settings.JWT_REVOCATIONS_MAX_ENTRIES), clock);
         return new Tokens(keys, revocations, verifier(settings, keys, revocations, clock));
     }
 
@@ -85,6 +85,13 @@ final class Tokens {
      * {@code emergency.ttl} when emergency logins are enabled and it is longer (their tokens live that long).
      */
     static TokenVerifier verifier(Settings settings, Keys keys, RevocationList revocations, Clock clock) {
+        return new TokenVerifier(keys, settings.get(Settings.JWT_ISSUER), settings.find(Settings.JWT_AUDIENCE),
+                maxTtl(settings), settings.get(Settings.JWT_CLOCK_SKEW), revocations, clock,
+                settings.get(Settings.JWT_REQUIRE_KID), settings.get(Settings.JWT_CACHE_MAX_ENTRIES));
+    }
+
+    /** The longest lifetime a token may claim: {@code jwt.ttl}, or {@code emergency.ttl} when enabled and longer. */
+    static Duration maxTtl(Settings settings) {
         Duration maxTtl = settings.get(Settings.JWT_TTL);
         if (settings.find(Settings.EMERGENCY_ENABLED).orElse(false)) {
             Duration emergency = settings.get(Settings.EMERGENCY_TTL);
@@ -92,9 +99,12 @@ final class Tokens {
                 maxTtl = emergency;
             }
         }
-        return new TokenVerifier(keys, settings.get(Settings.JWT_ISSUER), settings.find(Settings.JWT_AUDIENCE),
-                maxTtl, settings.get(Settings.JWT_CLOCK_SKEW), revocations, clock,
-                settings.get(Settings.JWT_REQUIRE_KID), settings.get(Settings.JWT_CACHE_MAX_ENTRIES));
+        return maxTtl;
+    }
+
+    /** How long a token this node accepts may stay valid: {@link #maxTtl} plus {@code jwt.clockSkew}. */
+    static Duration longestTokenLife(Settings settings) {
+        return maxTtl(settings).plus(settings.get(Settings.JWT_CLOCK_SKEW));
     }
 
     /** Issues tokens under {@code jwt.issuer} and, when set, {@code jwt.audience}: the value its verifier requires. */

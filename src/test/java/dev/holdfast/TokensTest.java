@@ -112,4 +112,24 @@ class TokensTest {
         org.junit.jupiter.api.Assertions.assertTrue(e.problems().get(0).contains("[holdfast.jwt.requireKid] = [yes]"), e.problems().toString());
         org.junit.jupiter.api.Assertions.assertTrue(e.problems().get(1).contains("[holdfast.jwt.cache.maxEntries] = [-1]"), e.problems().toString());
     }
+
+    @Test
+    void longestTokenLifeIsTheLongestTtlAcceptedPlusTheSkew() throws Exception {
+        String secret = new String(Forge.SECRET, java.nio.charset.StandardCharsets.US_ASCII);
+        assertEquals(Duration.ofMinutes(15).plusSeconds(30), Tokens.longestTokenLife(settings(Map.of("holdfast.jwt.secret", secret,
+                "holdfast.jwt.ttl", "PT5M", "holdfast.emergency.enabled", "true", "holdfast.emergency.ttl", "PT15M"))));
+        assertEquals(Duration.ofMinutes(5).plusSeconds(10), Tokens.longestTokenLife(settings(Map.of("holdfast.jwt.secret", secret,
+                "holdfast.jwt.ttl", "PT5M", "holdfast.jwt.clockSkew", "PT10S"))));
+    }
+
+    @Test
+    void revocationListHoldsJwtRevocationsMaxEntries() throws Exception {
+        String secret = new String(Forge.SECRET, java.nio.charset.StandardCharsets.US_ASCII);
+        java.time.Clock clock = java.time.Clock.fixed(Forge.NOW, java.time.ZoneOffset.UTC);
+        Tokens tokens = Tokens.from(settings(Map.of("holdfast.jwt.secret", secret, "holdfast.jwt.revocations.maxEntries", "1000")), clock);
+        for (int i = 0; i < 1_001; i++) {
+            tokens.revocations.revoke("jti-" + i, Forge.NOW.plus(Duration.ofMinutes(10)).plusMillis(i));
+        }
+        assertEquals(1_000, tokens.revocations.size());
+    }
 }

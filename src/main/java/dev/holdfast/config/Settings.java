@@ -69,6 +69,8 @@ public final class Settings {
     public static final Setting<Duration> JWT_CLOCK_SKEW = shared("jwt.clockSkew", "PT30S", Parsers.duration(ZERO, Duration.ofMinutes(5)));
     public static final Setting<Boolean> JWT_REQUIRE_KID = shared("jwt.requireKid", "false", Parsers.strictBoolean());
     public static final Setting<Integer> JWT_CACHE_MAX_ENTRIES = shared("jwt.cache.maxEntries", "10000", Parsers.integer(0, 1_000_000));
+    public static final Setting<Integer> JWT_REVOCATIONS_MAX_ENTRIES = shared("jwt.revocations.maxEntries", "100000",
+            Parsers.integer(1_000, 10_000_000));
 
     // --- main database
     public static final Setting<String> DB_URL = shared("db.url", null, Parsers.jdbcUrl());
@@ -158,7 +160,7 @@ public final class Settings {
 
     static {
         Collections.addAll(DECLARED, JWT_SECRET, JWT_KEYS, JWT_ISSUER, JWT_AUDIENCE, JWT_JWKS_URL, JWT_TTL, JWT_CLOCK_SKEW,
-                JWT_REQUIRE_KID, JWT_CACHE_MAX_ENTRIES,
+                JWT_REQUIRE_KID, JWT_CACHE_MAX_ENTRIES, JWT_REVOCATIONS_MAX_ENTRIES,
                 DB_URL, DB_USER, DB_PASSWORD, DB_JNDI, DB_MAX_TOTAL, DB_MAX_WAIT, DB_QUERY_TIMEOUT, SQL_USER,
                 BREAKER_FAILURES, BREAKER_OPEN_FOR,
                 BREAKER_PROBE_WAIT,

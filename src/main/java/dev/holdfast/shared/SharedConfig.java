@@ -11,12 +11,16 @@ import java.util.Optional;
 
 /** What {@link SharedState#open} needs: where Redis is, whose keys are ours, and how long a call may take. */
 public final class SharedConfig {
+    /** The longest token life any settings allow ({@code jwt.ttl} up to 30 days, {@code jwt.clockSkew} up to 5 minutes). */
+    static final Duration WIDEST_TOKEN_LIFE = Duration.ofDays(30).plusMinutes(5);
+
     private final RedisUrl url;
     private final String namespace;
     private final Duration timeout;
     private final int breakerFailures;
     private final Duration breakerOpenFor;
     private final Clock clock;
+    private final Duration longestTokenLife;
 
     /**
      * @param url             the Redis server or Sentinels ({@code holdfast.shared.redisUrl})
@@ -28,6 +32,15 @@ public final class SharedConfig {
      */
     public SharedConfig(RedisUrl url, String namespace, Duration timeout, int breakerFailures, Duration breakerOpenFor,
                         Clock clock) {
+        this(url, namespace, timeout, breakerFailures, breakerOpenFor, clock, WIDEST_TOKEN_LIFE);
+    }
+
+    /**
+     * As above, with the longest a token this node accepts stays valid (its longest lifetime plus the clock skew):
+     * a revocation read from Redis is kept no longer than that, whatever expiry Redis gives it.
+     */
+    public SharedConfig(RedisUrl url, String namespace, Duration timeout, int breakerFailures, Duration breakerOpenFor,
+                        Clock clock, Duration longestTokenLife) {
         this.url = Objects.requireNonNull(url, "url");
         this.namespace = Objects.requireNonNull(namespace, "namespace");
         if (!namespace.matches("[A-Za-z0-9._-]{1,64}")) {
@@ -40,6 +53,10 @@ public final class SharedConfig {
         this.breakerFailures = breakerFailures;
         this.breakerOpenFor = Objects.requireNonNull(breakerOpenFor, "breakerOpenFor");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.longestTokenLife = Objects.requireNonNull(longestTokenLife, "longestTokenLife");
+        if (longestTokenLife.isNegative() || longestTokenLife.isZero()) {
+            throw new IllegalArgumentException("longestTokenLife must be positive: " + longestTokenLife);
+        }
     }
 
     /**
@@ -82,5 +99,9 @@ public final class SharedConfig {
 
     Clock clock() {
         return clock;
+    }
+
+    Duration longestTokenLife() {
+        return longestTokenLife;
     }
 }

@@ -3,6 +3,7 @@ package dev.holdfast.shared;
 import dev.holdfast.token.RevocationList;
 import dev.holdfast.token.Revoker;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,13 +18,17 @@ import redis.clients.jedis.resps.Tuple;
  * to the other nodes. What Redis cannot take now waits in {@link PendingRevocations} and is pushed when it answers
  * again; a node that (re)subscribes reads the set, so a revocation published while it was away is not missed.
  *
- * <p>Received ids go into this node's {@link RevocationList}; the verified-token cache asks that list on every
- * hit, so a cached token is refused from then on too.
+ * <p>Received ids go into this node's {@link RevocationList} as remote entries, which never push out this node's
+ * own; the verified-token cache asks that list on every hit, so a cached token is refused from then on too. What
+ * Redis says is not trusted: an id longer than {@link #MAX_JTI_LENGTH} or with control characters is ignored, and
+ * an expiry is cut to now plus {@code longestTokenLife} (past that no token this node accepts is still valid).
  */
 final class SharedRevocations implements Revoker {
     private static final Logger log = LoggerFactory.getLogger(SharedRevocations.class);
     static final int BATCH = 500;
     static final int PAGE = 1000;
+    /** Far above any id Holdfast issues (22 characters); bounds what one message from Redis can make a node keep. */
+    static final int MAX_JTI_LENGTH = 256;
     /** Keeps the set a minute past its last member, in case the Redis clock runs ahead of the nodes'. */
     private static final long EXPIRY_MARGIN_MILLIS = 60_000;
 
@@ -46,14 +51,18 @@ final class SharedRevocations implements Revoker {
     private final RedisCalls redis;
     private final RedisKeys keys;
     private final Clock clock;
+    private final Duration longestTokenLife;
     private final PendingRevocations pending;
     private final AtomicBoolean warnedFull = new AtomicBoolean();
 
-    SharedRevocations(RevocationList local, RedisCalls redis, RedisKeys keys, Clock clock, int maxPending) {
+    /** @param longestTokenLife the longest a token this node accepts stays valid: its longest lifetime plus clock skew */
+    SharedRevocations(RevocationList local, RedisCalls redis, RedisKeys keys, Clock clock, Duration longestTokenLife,
+                      int maxPending) {
         this.local = local;
         this.redis = redis;
         this.keys = keys;
         this.clock = clock;
+        this.longestTokenLife = longestTokenLife;
         this.pending = new PendingRevocations(maxPending);
     }
 
@@ -91,6 +100,11 @@ final class SharedRevocations implements Revoker {
 
     /** Pushes what waits, a batch at a time, until none is left or Redis stops answering. */
     void flushPending() {
+        flushPending(() -> { });
+    }
+
+    /** As {@link #flushPending()}, calling {@code afterEachBatch} after each batch Redis took. */
+    void flushPending(Runnable afterEachBatch) {
         while (true) {
             List<PendingRevocations.Revocation> batch = pending.take(BATCH, clock.instant());
             if (batch.isEmpty()) {
@@ -101,6 +115,7 @@ final class SharedRevocations implements Revoker {
                 return;
             }
             warnedFull.set(false);
+            afterEachBatch.run();
         }
     }
 
@@ -122,32 +137,50 @@ final class SharedRevocations implements Revoker {
             log.debug("holdfast: ignoring a malformed revocation message");
             return;
         }
-        local.revoke(message.substring(colon + 1), Instant.ofEpochMilli(forgetAt));
+        revokeRemote(message.substring(colon + 1), forgetAt);
+    }
+
+    private void revokeRemote(String jti, long forgetAtMillis) {
+        if (jti.length() > MAX_JTI_LENGTH || jti.chars().anyMatch(Character::isISOControl)) {
+            log.debug("holdfast: ignoring a revocation with an implausible token id");
+            return;
+        }
+        long latest = clock.millis() + longestTokenLife.toMillis();
+        local.revokeRemote(jti, Instant.ofEpochMilli(Math.min(forgetAtMillis, latest)));
     }
 
     /**
-     * Reads every revocation not yet expired from the set into this node's list, a page at a time.
+     * Reads every revocation not yet expired from the set into this node's list, a page at a time, calling
+     * {@code afterEachPage} after each (the subscriber counts a page read as a sign of life).
      *
      * @return false when Redis stopped answering before the end
      */
-    boolean catchUp() {
+    boolean catchUp(Runnable afterEachPage) {
         double min = clock.millis();
+        int skip = 0; // ids at score min already read
         while (true) {
             double from = min;
-            List<Tuple> page = redis.call("catch up",
-                    jedis -> jedis.zrangeByScoreWithScores(keys.revoked(), from, Double.POSITIVE_INFINITY, 0, PAGE)).orElse(null);
+            int offset = skip;
+            List<Tuple> page = redis.call("catch up", jedis ->
+                    jedis.zrangeByScoreWithScores(keys.revoked(), from, Double.POSITIVE_INFINITY, offset, PAGE)).orElse(null);
             if (page == null) {
                 return false;
             }
             for (Tuple tuple : page) {
-                local.revoke(tuple.getElement(), Instant.ofEpochMilli((long) tuple.getScore()));
+                revokeRemote(tuple.getElement(), (long) tuple.getScore());
             }
+            afterEachPage.run();
             if (page.size() < PAGE) {
                 return true;
             }
-            // The next page starts at the last score read (ids sharing it are read twice, harmlessly).
+            // The next page starts after the ids read at the last score: by score, then by rank within it.
             double last = page.get(page.size() - 1).getScore();
-            min = last > from ? last : Math.nextUp(last);
+            int atLast = 0;
+            for (int i = page.size() - 1; i >= 0 && page.get(i).getScore() == last; i--) {
+                atLast++;
+            }
+            skip = last == from ? skip + atLast : atLast;
+            min = last;
         }
     }
 }

@@ -37,7 +37,8 @@ public final class SharedState implements AutoCloseable {
         this.config = config;
         RedisKeys keys = new RedisKeys(config.namespace());
         this.redis = new RedisCalls(config);
-        this.revocations = new SharedRevocations(local, redis, keys, config.clock(), PendingRevocations.MAX_ENTRIES);
+        this.revocations = new SharedRevocations(local, redis, keys, config.clock(), config.longestTokenLife(),
+                PendingRevocations.MAX_ENTRIES);
         this.failures = new SharedFailures(redis, keys);
         this.credentials = new RedisCredentialStore(redis, keys, this::reachable);
         this.subscriber = new Subscriber(redis, revocations, keys.revocationChannel(), config.namespace());

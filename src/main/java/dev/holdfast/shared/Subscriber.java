@@ -117,8 +117,13 @@ final class Subscriber implements AutoCloseable {
             return;
         }
         if (!caughtUp) {
-            caughtUp = revocations.catchUp();
+            caughtUp = revocations.catchUp(this::heardNow);
         }
+    }
+
+    /** Work done on the subscribed connection's behalf (a page of catch-up read) counts as hearing from Redis. */
+    private void heardNow() {
+        lastHeardNanos = System.nanoTime();
     }
 
     @Override
@@ -144,7 +149,7 @@ final class Subscriber implements AutoCloseable {
 
         private void heard() {
             heardSomething = true;
-            lastHeardNanos = System.nanoTime();
+            heardNow();
         }
 
         @Override
@@ -154,10 +159,13 @@ final class Subscriber implements AutoCloseable {
                 return;
             }
             heard();
+            // Pongs are not read while this runs, so each page or batch done counts as hearing from Redis: a long
+            // catch-up is not taken for a silent connection. Subscribed only afterwards, so the keeper neither
+            // pings unread nor starts a second catch-up beside this one.
+            caughtUp = revocations.catchUp(Subscriber.this::heardNow);
+            revocations.flushPending(Subscriber.this::heardNow);
+            heard();
             subscribed = true;
-            caughtUp = revocations.catchUp();
-            revocations.flushPending();
-            heard(); // the catch-up may have taken a while; pings were not read meanwhile
             firstSubscription.countDown();
         }
 

@@ -1,27 +1,39 @@
 package dev.holdfast.token;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Revoked token ids ({@code jti}) on this node, in memory, each kept only until its token expires.
  *
- * <p>Bounded: when {@code maxEntries} are held, expired entries are dropped first and then the entry that
- * would expire soonest, because that token is the one whose revocation matters least (it dies soonest by
- * itself). Lookups are lock-free; revocations (rare: logouts) take a lock.
+ * <p>Two kinds of entries: this node's own logouts ({@link #revoke}) and ids heard from other nodes
+ * ({@link #revokeRemote}). Bounded: when {@code maxEntries} are held, expired entries are dropped first, then the
+ * remote entry that would expire soonest, and only then this node's own soonest (a token that dies soonest by
+ * itself matters least). A remote entry never pushes out a local one: whoever can write the shared store cannot
+ * flood this list to make a token this node revoked valid again. Dropping or refusing an unexpired entry is
+ * logged at WARN, at most once a minute. Lookups are lock-free; revocations (rare: logouts) take a lock.
  */
 public final class RevocationList implements Revoker {
+    private static final Logger log = LoggerFactory.getLogger(RevocationList.class);
+    private static final Duration WARN_INTERVAL = Duration.ofMinutes(1);
 
     public static final int DEFAULT_MAX_ENTRIES = 100_000;
 
-    private final Map<String, Instant> expiryByJti = new ConcurrentHashMap<>();
-    private final ConcurrentSkipListSet<Entry> byExpiry = new ConcurrentSkipListSet<>();
+    private final Map<String, Entry> byJti = new ConcurrentHashMap<>();
+    private final NavigableSet<Entry> localByExpiry = new ConcurrentSkipListSet<>();
+    private final NavigableSet<Entry> remoteByExpiry = new ConcurrentSkipListSet<>();
     private final int maxEntries;
     private final Clock clock;
+    private Instant nextWarn = Instant.MIN; // guarded by this
+    private long unloggedDrops; // guarded by this
 
     public RevocationList(int maxEntries, Clock clock) {
         if (maxEntries < 1) {
@@ -35,62 +47,99 @@ public final class RevocationList implements Revoker {
         this(DEFAULT_MAX_ENTRIES, clock);
     }
 
-    /** Refuses the token with this {@code jti} until {@code expiresAt}; a token already expired is not stored. */
+    /** This node's own logout: refuses the token with this {@code jti} until {@code expiresAt} (an expired one is not stored). */
     @Override
     public synchronized void revoke(String jti, Instant expiresAt) {
+        add(jti, expiresAt, true);
+    }
+
+    /**
+     * A revocation heard from another node: as {@link #revoke}, but it only pushes out other remote entries, and is
+     * refused when the list is full of this node's own.
+     */
+    public synchronized void revokeRemote(String jti, Instant expiresAt) {
+        add(jti, expiresAt, false);
+    }
+
+    private void add(String jti, Instant expiresAt, boolean local) {
         Objects.requireNonNull(jti, "jti");
         Objects.requireNonNull(expiresAt, "expiresAt");
         Instant now = clock.instant();
         if (!expiresAt.isAfter(now)) {
             return;
         }
-        Instant previous = expiryByJti.get(jti);
+        Entry previous = byJti.get(jti);
         if (previous != null) {
-            if (!expiresAt.isAfter(previous)) {
+            boolean stillLocal = local || previous.local;
+            if (!expiresAt.isAfter(previous.expiresAt) && stillLocal == previous.local) {
                 return;
             }
-            byExpiry.remove(new Entry(previous, jti));
-            expiryByJti.remove(jti);
+            remove(previous);
+            expiresAt = expiresAt.isAfter(previous.expiresAt) ? expiresAt : previous.expiresAt;
+            local = stillLocal;
         }
-        dropExpired(now);
-        while (expiryByJti.size() >= maxEntries) {
-            Entry soonest = byExpiry.pollFirst();
-            if (soonest == null) {
-                break;
+        dropExpired(localByExpiry, now);
+        dropExpired(remoteByExpiry, now);
+        Entry entry = new Entry(expiresAt, jti, local);
+        while (byJti.size() >= maxEntries) {
+            Entry victim = remoteByExpiry.isEmpty() ? (local ? localByExpiry.first() : null) : remoteByExpiry.first();
+            if (victim == null || (!local && entry.compareTo(victim) < 0)) {
+                warnDropped(now, "a revocation heard from another node was refused");
+                return;
             }
-            expiryByJti.remove(soonest.jti);
+            remove(victim);
+            warnDropped(now, victim.local ? "one of this node's own revocations was dropped"
+                    : "a revocation heard from another node was dropped");
         }
-        expiryByJti.put(jti, expiresAt);
-        byExpiry.add(new Entry(expiresAt, jti));
+        byJti.put(jti, entry);
+        (local ? localByExpiry : remoteByExpiry).add(entry);
     }
 
     /** Whether the token with this {@code jti} was revoked and has not yet expired. */
     public boolean isRevoked(String jti) {
         Objects.requireNonNull(jti, "jti");
-        Instant expiresAt = expiryByJti.get(jti);
-        return expiresAt != null && expiresAt.isAfter(clock.instant());
+        Entry entry = byJti.get(jti);
+        return entry != null && entry.expiresAt.isAfter(clock.instant());
     }
 
     /** Entries held, including ones expired but not yet dropped. */
     public int size() {
-        return expiryByJti.size();
+        return byJti.size();
     }
 
-    private void dropExpired(Instant now) {
+    private void remove(Entry entry) {
+        byJti.remove(entry.jti, entry);
+        (entry.local ? localByExpiry : remoteByExpiry).remove(entry);
+    }
+
+    private void dropExpired(NavigableSet<Entry> byExpiry, Instant now) {
         Entry first;
         while ((first = byExpiry.isEmpty() ? null : byExpiry.first()) != null && !first.expiresAt.isAfter(now)) {
-            byExpiry.remove(first);
-            expiryByJti.remove(first.jti, first.expiresAt);
+            remove(first);
         }
+    }
+
+    private void warnDropped(Instant now, String what) {
+        if (now.isBefore(nextWarn)) {
+            unloggedDrops++;
+            return;
+        }
+        log.warn("holdfast: the revocation list is full ({} entries): {} before its token expired{}; raise"
+                        + " holdfast.jwt.revocations.maxEntries above logouts per second x (jwt.ttl + jwt.clockSkew)",
+                maxEntries, what, unloggedDrops == 0 ? "" : " (" + unloggedDrops + " more dropped or refused since the last line)");
+        unloggedDrops = 0;
+        nextWarn = now.plus(WARN_INTERVAL);
     }
 
     private static final class Entry implements Comparable<Entry> {
         final Instant expiresAt;
         final String jti;
+        final boolean local;
 
-        Entry(Instant expiresAt, String jti) {
+        Entry(Instant expiresAt, String jti, boolean local) {
             this.expiresAt = expiresAt;
             this.jti = jti;
+            this.local = local;
         }
 
         @Override
@@ -101,12 +150,12 @@ public final class RevocationList implements Revoker {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Entry && compareTo((Entry) o) == 0;
+            return o instanceof Entry && compareTo((Entry) o) == 0 && local == ((Entry) o).local;
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(expiresAt, jti);
+            return Objects.hash(expiresAt, jti, local);
         }
     }
 }
