@@ -3,20 +3,30 @@ package dev.holdfast.shared;
 import dev.holdfast.config.RedisUrl;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.GeneralSecurityException;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /** What {@link SharedState#open} needs: where Redis is, whose keys are ours, and how long a call may take. */
 public final class SharedConfig {
+    /**
+     * What Holdfast asks its token keys for ({@code Keys.deriveSubkey}), or derives from {@code cache.sharedKey}
+     * ({@link #nameKeyFrom}), to hash user names and client addresses into Redis key names.
+     */
+    public static final String NAME_KEY_PURPOSE = "holdfast redis key names";
+
     private final RedisUrl url;
     private final String namespace;
     private final Duration timeout;
     private final int breakerFailures;
     private final Duration breakerOpenFor;
     private final Clock clock;
+    private final byte[] nameKey; // null: names cannot be hashed, so only revocations are shared
 
     /**
      * @param url             the Redis server or Sentinels ({@code holdfast.shared.redisUrl})
@@ -40,6 +50,47 @@ public final class SharedConfig {
         this.breakerFailures = breakerFailures;
         this.breakerOpenFor = Objects.requireNonNull(breakerOpenFor, "breakerOpenFor");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.nameKey = null;
+    }
+
+    private SharedConfig(SharedConfig base, byte[] nameKey) {
+        this.url = base.url;
+        this.namespace = base.namespace;
+        this.timeout = base.timeout;
+        this.breakerFailures = base.breakerFailures;
+        this.breakerOpenFor = base.breakerOpenFor;
+        this.clock = base.clock;
+        this.nameKey = nameKey;
+    }
+
+    /**
+     * This configuration with the key user names and client addresses are hashed under (HMAC-SHA256) before they
+     * become part of a Redis key name; Redis never sees it. Every node of a fleet needs the same one. Without it
+     * only revocations are shared (what a verify-only node needs): no throttle counts, no shared credential tier.
+     *
+     * @param nameKey at least 32 bytes
+     */
+    public SharedConfig withNameKey(byte[] nameKey) {
+        Objects.requireNonNull(nameKey, "nameKey");
+        if (nameKey.length < 32) {
+            throw new IllegalArgumentException("the name key must have at least 32 bytes");
+        }
+        return new SharedConfig(this, nameKey.clone());
+    }
+
+    /** The name key derived from {@code holdfast.cache.sharedKey}: a subkey, so Redis names never reveal that key. */
+    public static byte[] nameKeyFrom(byte[] sharedKey) {
+        return hmacSha256(sharedKey, NAME_KEY_PURPOSE.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static byte[] hmacSha256(byte[] key, byte[] data) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(data);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("every Java platform has HmacSHA256", e);
+        }
     }
 
     /**
@@ -82,5 +133,9 @@ public final class SharedConfig {
 
     Clock clock() {
         return clock;
+    }
+
+    Optional<byte[]> nameKey() {
+        return Optional.ofNullable(nameKey);
     }
 }
