@@ -27,7 +27,8 @@ import redis.clients.jedis.util.Pool;
  * Every call to Redis: through one breaker, on pooled connections whose connect and read timeouts are the
  * configured deadline, so a call on a pooled connection gives up after one deadline (one that must first connect,
  * after at most two). A call that fails, times out or is refused by the open breaker returns empty; it never
- * throws to a login or a logout.
+ * throws to a login or a logout. While one call makes the pool (which asks every Sentinel in turn), the others
+ * return empty at once instead of waiting for it.
  */
 final class RedisCalls implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisCalls.class);
