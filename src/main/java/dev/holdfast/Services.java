@@ -89,7 +89,9 @@ final class Services implements AutoCloseable {
             Keys keys = tokens.keys;
             Duration ttl = settings.get(Settings.JWT_TTL);
             Duration emergencyTtl = settings.get(Settings.EMERGENCY_TTL);
-            shared = track(SharedSetup.open(settings, tokens.revocations, clock));
+            // Names in Redis keys are hashed under a key Redis never sees (from cache.sharedKey or the signing key).
+            shared = track(SharedSetup.open(settings, tokens.revocations, clock,
+                    () -> Optional.of(SharedSetup.nameKey(settings, keys))));
             TokenIssuer issuer = Tokens.issuer(settings, keys, clock);
             TokenCookies cookies = Tokens.cookies(settings);
             proxies = Tokens.proxies(settings);

@@ -7,11 +7,13 @@ import dev.holdfast.login.FleetFailures;
 import dev.holdfast.shared.SharedConfig;
 import dev.holdfast.shared.SharedState;
 import dev.holdfast.shared.SharedStatus;
+import dev.holdfast.token.Keys;
 import dev.holdfast.token.RevocationList;
 import dev.holdfast.token.Revoker;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Maps {@code shared.*} to {@link SharedState}. Without {@code holdfast.shared.redisUrl} every answer is this
@@ -27,8 +29,22 @@ final class SharedSetup implements AutoCloseable {
         this.state = state;
     }
 
-    /** Connects when {@code shared.redisUrl} is set; otherwise everything stays on this node. */
+    /**
+     * Connects when {@code shared.redisUrl} is set, sharing revocations only: what a node that verifies tokens
+     * and holds no secret needs (revoked token ids are not hashed).
+     */
     static SharedSetup open(Settings settings, RevocationList local, Clock clock) {
+        return open(settings, local, clock, Optional::empty);
+    }
+
+    /**
+     * Connects when {@code shared.redisUrl} is set; otherwise everything stays on this node. With a name key,
+     * also shares throttle counts and the credential tier.
+     *
+     * @param nameKey asked only when the URL is set: the key user names and client addresses are hashed under,
+     *                see {@link #nameKey}
+     */
+    static SharedSetup open(Settings settings, RevocationList local, Clock clock, Supplier<Optional<byte[]>> nameKey) {
         Optional<RedisUrl> url = settings.find(Settings.SHARED_REDIS_URL);
         if (url.isEmpty()) {
             return new SharedSetup(local, null);
@@ -38,7 +54,17 @@ final class SharedSetup implements AutoCloseable {
         SharedConfig config = new SharedConfig(url.get(), namespace, settings.get(Settings.SHARED_TIMEOUT),
                 settings.get(Settings.BREAKER_FAILURES), settings.get(Settings.BREAKER_OPEN_FOR), clock,
                 Tokens.longestTokenLife(settings));
-        return new SharedSetup(local, SharedState.open(config, local));
+        Optional<byte[]> key = nameKey.get();
+        return new SharedSetup(local, SharedState.open(key.isPresent() ? config.withNameKey(key.get()) : config, local));
+    }
+
+    /**
+     * The key Redis key names are hashed under: a subkey of {@code cache.sharedKey} when set, else of the token
+     * signing key. Every node of a fleet derives the same one when they share either.
+     */
+    static byte[] nameKey(Settings settings, Keys keys) {
+        return settings.find(Settings.CACHE_SHARED_KEY).map(secret -> SharedConfig.nameKeyFrom(secret.bytes()))
+                .orElseGet(() -> keys.deriveSubkey(SharedConfig.NAME_KEY_PURPOSE));
     }
 
     /** Where a logout revokes: this node's list, and the fleet's when shared state is on. */
@@ -46,14 +72,14 @@ final class SharedSetup implements AutoCloseable {
         return state == null ? local : state.revoker();
     }
 
-    /** The throttle's fleet-wide counts; {@link FleetFailures#NONE} when shared state is off. */
+    /** The throttle's fleet-wide counts; {@link FleetFailures#NONE} when shared state is off or shares revocations only. */
     FleetFailures failures() {
-        return state == null ? FleetFailures.NONE : state.failures();
+        return state == null || !state.sharesNamedState() ? FleetFailures.NONE : state.failures();
     }
 
-    /** The shared credential tier's store; empty when shared state is off. */
+    /** The shared credential tier's store; empty when shared state is off or shares revocations only. */
     Optional<SharedCredentialStore> credentialStore() {
-        return state == null ? Optional.empty() : Optional.of(state.credentialStore());
+        return state == null || !state.sharesNamedState() ? Optional.empty() : Optional.of(state.credentialStore());
     }
 
     /** Whether shared state works, asked without a call to Redis; empty when shared state is off. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.holdfast.config.Settings;
 import dev.holdfast.config.SettingsReader;
 import dev.holdfast.health.HealthReport;
+import dev.holdfast.testing.Await;
 import dev.holdfast.testing.FaultProxy;
 import dev.holdfast.testing.TestDatabase;
 import dev.holdfast.testing.TestSecrets;
@@ -58,6 +59,9 @@ class SharedContextIT {
         params.put("holdfast.db.url", database);
         params.put("holdfast.shared.redisUrl", redisUrl);
         params.put("holdfast.shared.namespace", namespace);
+        // One slow call on a loaded machine must not open the breaker or fail a health check.
+        params.put("holdfast.shared.timeout", "PT2S");
+        params.put("holdfast.breaker.failures", "5");
         Settings settings = new SettingsReader(Map.of(), Map.of(), Map.of(), params, name).read(SettingsReader.Purpose.LISTENER);
         return Node.build(settings, new ApplicationDirectory(dir.resolve(name).resolve(".holdfast"), "shop-00000000", List.of()));
     }
@@ -70,6 +74,7 @@ class SharedContextIT {
             IssuedToken token = new TokenIssuer(a.tokens.keys, "holdfast", Optional.empty(), Clock.systemUTC())
                     .issue("alice", Optional.empty(), List.of(), "database", Duration.ofMinutes(15));
             assertTrue(b.tokens.verifier.verify(token.compact()).isValid(), "verified, and now in b's cache");
+            Await.until("node a up with its subscription", () -> a.services.health().status() == HealthReport.Status.UP);
             HealthReport healthy = a.services.health();
             assertEquals(HealthReport.Status.UP, healthy.status(), healthy.toJson());
             assertTrue(healthy.toJson().contains("\"shared\":{\"status\":\"UP\""), healthy.toJson());

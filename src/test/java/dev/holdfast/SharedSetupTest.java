@@ -1,5 +1,6 @@
 package dev.holdfast;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -8,15 +9,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.holdfast.config.ConfigException;
 import dev.holdfast.config.Settings;
 import dev.holdfast.config.SettingsReader;
+import dev.holdfast.credential.CredentialTier;
 import dev.holdfast.login.FleetFailures;
 import dev.holdfast.shared.SharedConfig;
 import dev.holdfast.testing.TestSecrets;
+import dev.holdfast.token.Keys;
 import dev.holdfast.token.RevocationList;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Clock;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -81,6 +86,28 @@ class SharedSetupTest {
                 return shared.revoker() == local ? "local" : "shared";
             }
         }
+    }
+
+    @Test
+    void everyNodeWithTheSameSecretDerivesTheSameNameKeyAndNeverTheSecretItself() throws Exception {
+        String signing = TestSecrets.hmacSetting();
+        Settings one = settings(Map.of("holdfast.jwt.secret", signing));
+        Settings other = settings(Map.of("holdfast.jwt.secret", signing));
+        byte[] fromSigning = SharedSetup.nameKey(one, Tokens.from(one, Clock.systemUTC()).keys);
+        assertArrayEquals(fromSigning, SharedSetup.nameKey(other, Tokens.from(other, Clock.systemUTC()).keys));
+        Keys keys = Tokens.from(one, Clock.systemUTC()).keys;
+        assertFalse(Arrays.equals(fromSigning, keys.deriveSubkey(CredentialTier.SHARED_SUBKEY_PURPOSE)),
+                "not the key the shared tier is sealed under");
+
+        String shared = TestSecrets.hmacSetting();
+        Settings withSharedKey = settings(Map.of("holdfast.jwt.secret", TestSecrets.hmacSetting(), "holdfast.cache.sharedKey", shared));
+        Settings otherSigningKey = settings(Map.of("holdfast.jwt.secret", TestSecrets.hmacSetting(), "holdfast.cache.sharedKey", shared));
+        byte[] fromShared = SharedSetup.nameKey(withSharedKey, Tokens.from(withSharedKey, Clock.systemUTC()).keys);
+        assertArrayEquals(fromShared, SharedSetup.nameKey(otherSigningKey, Tokens.from(otherSigningKey, Clock.systemUTC()).keys),
+                "cache.sharedKey decides, whatever each node signs with");
+        byte[] sharedBytes = Base64.getDecoder().decode(shared.substring("base64:".length()));
+        assertFalse(Arrays.equals(fromShared, sharedBytes), "a subkey, not cache.sharedKey itself");
+        assertEquals(32, fromShared.length);
     }
 
     @Test

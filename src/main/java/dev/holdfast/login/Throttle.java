@@ -36,8 +36,10 @@ import java.util.Optional;
  *
  * <p>With {@link FleetFailures}, the failures the database judged are also counted fleet-wide: an attempt is
  * refused when either this node's count or the fleet's reaches a limit, so guesses spread over nodes lock the
- * account too. The fleet is read once per attempt at {@link #begin} and told of each settlement, never while
- * this throttle's lock is held; when it cannot answer, this node's counts alone apply.
+ * account too. The fleet is read once per attempt at {@link #begin} (not at all when this node's own counts
+ * refuse it) and told of each settlement, never while this throttle's lock is held; when it cannot answer, this
+ * node's counts alone apply. A fleet count never locks out for longer than {@code lockout}, whatever time the
+ * store reports left.
  */
 public final class Throttle {
     static final int MAX_TRACKED = 100_000;
@@ -84,6 +86,13 @@ public final class Throttle {
         Objects.requireNonNull(client, "client");
         String userKey = userKey(username, client);
         String clientKey = clientKey(client);
+        synchronized (this) {
+            // Locked out here already: the fleet cannot let it in, so a locked-out client costs no call to it.
+            Duration wait = refusal(userKey, clientKey, false, clock.instant(), Optional.empty());
+            if (!wait.isZero()) {
+                return new Attempt(userKey, clientKey, wait, Optional.empty());
+            }
+        }
         Optional<FleetFailures.Counts> fleetCounts = fleet.read(userKey, clientKey);
         synchronized (this) {
             Duration wait = refusal(userKey, clientKey, false, clock.instant(), fleetCounts);
@@ -135,7 +144,8 @@ public final class Throttle {
      */
     private Duration fleetRefusal(long count, Duration remaining, int inFlight, int limit) {
         if (count >= limit) {
-            return remaining.isNegative() || remaining.isZero() ? lockout : remaining;
+            // Capped: whatever Redis says, no fleet count locks anyone out for longer than the lockout.
+            return remaining.isNegative() || remaining.isZero() || remaining.compareTo(lockout) > 0 ? lockout : remaining;
         }
         return count + inFlight >= limit ? IN_FLIGHT_WAIT : Duration.ZERO;
     }

@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import javax.net.ssl.SSLParameters;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
@@ -26,7 +27,8 @@ import redis.clients.jedis.util.Pool;
  * Every call to Redis: through one breaker, on pooled connections whose connect and read timeouts are the
  * configured deadline, so a call on a pooled connection gives up after one deadline (one that must first connect,
  * after at most two). A call that fails, times out or is refused by the open breaker returns empty; it never
- * throws to a login or a logout.
+ * throws to a login or a logout. While one call makes the pool (which asks every Sentinel in turn), the others
+ * return empty at once instead of waiting for it.
  */
 final class RedisCalls implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisCalls.class);
@@ -37,9 +39,12 @@ final class RedisCalls implements AutoCloseable {
     private final Breaker breaker;
     private final String where;
     private volatile String lastFailure;
-    // guarded by this; made at first use, since a Sentinel pool asks the Sentinels at once and they may be down
-    private Pool<Jedis> pool;
-    private boolean closed;
+    // Made at first use, since a Sentinel pool asks the Sentinels at once and they may be down. One thread makes
+    // it while the others fail fast: with every Sentinel blackholed that takes Sentinels x timeout, and no login
+    // may queue behind it.
+    private final ReentrantLock making = new ReentrantLock();
+    private volatile Pool<Jedis> pool; // written under making
+    private volatile boolean closed; // written under making
 
     RedisCalls(SharedConfig config) {
         this.config = config;
@@ -47,15 +52,41 @@ final class RedisCalls implements AutoCloseable {
         this.breaker = new Breaker("shared", config.breakerFailures(), config.breakerOpenFor(), Duration.ZERO, config.clock());
     }
 
-    /** @throws JedisException when closed, or when no Sentinel names the master */
-    private synchronized Pool<Jedis> pool() {
-        if (closed) {
-            throw new JedisException("shared state is closed");
+    /** Another thread is making the pool: this call did not wait for it and says nothing about Redis. */
+    static final class PoolBeingMade extends JedisException {
+        private static final long serialVersionUID = 1L;
+
+        PoolBeingMade() {
+            super("another call is connecting to the shared state");
         }
-        if (pool == null) {
-            pool = pool(config.url(), (int) config.timeout().toMillis(), config.timeout());
+    }
+
+    /**
+     * @throws PoolBeingMade when another thread is making the pool
+     * @throws JedisException when closed, or when no Sentinel names the master
+     */
+    private Pool<Jedis> pool() {
+        Pool<Jedis> made = pool;
+        if (made != null && !closed) {
+            return made;
         }
-        return pool;
+        if (!making.tryLock()) {
+            if (closed) {
+                throw new JedisException("shared state is closed");
+            }
+            throw new PoolBeingMade();
+        }
+        try {
+            if (closed) {
+                throw new JedisException("shared state is closed");
+            }
+            if (pool == null) {
+                pool = pool(config.url(), (int) config.timeout().toMillis(), config.timeout());
+            }
+            return pool;
+        } finally {
+            making.unlock();
+        }
     }
 
     private static Pool<Jedis> pool(RedisUrl url, int millis, Duration maxWait) {
@@ -116,8 +147,8 @@ final class RedisCalls implements AutoCloseable {
             breaker.onSuccess();
             return Optional.ofNullable(result);
         } catch (JedisException e) {
-            if (e.getCause() instanceof NoSuchElementException) {
-                breaker.onNeutral(); // every connection busy: says nothing about Redis
+            if (e instanceof PoolBeingMade || e.getCause() instanceof NoSuchElementException) {
+                breaker.onNeutral(); // every connection busy, or another call connecting: says nothing about Redis
                 return Optional.empty();
             }
             breaker.onFailure();
@@ -154,10 +185,15 @@ final class RedisCalls implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        closed = true;
-        if (pool != null) {
-            pool.close();
+    public void close() {
+        making.lock(); // waits for a pool being made, so that it is closed too
+        try {
+            closed = true;
+            if (pool != null) {
+                pool.close();
+            }
+        } finally {
+            making.unlock();
         }
     }
 }

@@ -3,16 +3,24 @@ package dev.holdfast.shared;
 import dev.holdfast.config.RedisUrl;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.GeneralSecurityException;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /** What {@link SharedState#open} needs: where Redis is, whose keys are ours, and how long a call may take. */
 public final class SharedConfig {
     /** The longest token life any settings allow ({@code jwt.ttl} up to 30 days, {@code jwt.clockSkew} up to 5 minutes). */
     static final Duration WIDEST_TOKEN_LIFE = Duration.ofDays(30).plusMinutes(5);
+    /**
+     * What Holdfast asks its token keys for ({@code Keys.deriveSubkey}), or derives from {@code cache.sharedKey}
+     * ({@link #nameKeyFrom}), to hash user names and client addresses into Redis key names.
+     */
+    public static final String NAME_KEY_PURPOSE = "holdfast redis key names";
 
     private final RedisUrl url;
     private final String namespace;
@@ -21,6 +29,7 @@ public final class SharedConfig {
     private final Duration breakerOpenFor;
     private final Clock clock;
     private final Duration longestTokenLife;
+    private final byte[] nameKey; // null: names cannot be hashed, so only revocations are shared
 
     /**
      * @param url             the Redis server or Sentinels ({@code holdfast.shared.redisUrl})
@@ -56,6 +65,48 @@ public final class SharedConfig {
         this.longestTokenLife = Objects.requireNonNull(longestTokenLife, "longestTokenLife");
         if (longestTokenLife.isNegative() || longestTokenLife.isZero()) {
             throw new IllegalArgumentException("longestTokenLife must be positive: " + longestTokenLife);
+        }
+        this.nameKey = null;
+    }
+
+    private SharedConfig(SharedConfig base, byte[] nameKey) {
+        this.url = base.url;
+        this.namespace = base.namespace;
+        this.timeout = base.timeout;
+        this.breakerFailures = base.breakerFailures;
+        this.breakerOpenFor = base.breakerOpenFor;
+        this.clock = base.clock;
+        this.longestTokenLife = base.longestTokenLife;
+        this.nameKey = nameKey;
+    }
+
+    /**
+     * This configuration with the key user names and client addresses are hashed under (HMAC-SHA256) before they
+     * become part of a Redis key name; Redis never sees it. Every node of a fleet needs the same one. Without it
+     * only revocations are shared (what a verify-only node needs): no throttle counts, no shared credential tier.
+     *
+     * @param nameKey at least 32 bytes
+     */
+    public SharedConfig withNameKey(byte[] nameKey) {
+        Objects.requireNonNull(nameKey, "nameKey");
+        if (nameKey.length < 32) {
+            throw new IllegalArgumentException("the name key must have at least 32 bytes");
+        }
+        return new SharedConfig(this, nameKey.clone());
+    }
+
+    /** The name key derived from {@code holdfast.cache.sharedKey}: a subkey, so Redis names never reveal that key. */
+    public static byte[] nameKeyFrom(byte[] sharedKey) {
+        return hmacSha256(sharedKey, NAME_KEY_PURPOSE.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static byte[] hmacSha256(byte[] key, byte[] data) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(data);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("every Java platform has HmacSHA256", e);
         }
     }
 
@@ -103,5 +154,9 @@ public final class SharedConfig {
 
     Duration longestTokenLife() {
         return longestTokenLife;
+    }
+
+    Optional<byte[]> nameKey() {
+        return Optional.ofNullable(nameKey);
     }
 }

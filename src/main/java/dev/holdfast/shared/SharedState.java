@@ -32,10 +32,12 @@ public final class SharedState implements AutoCloseable {
     private final RedisCredentialStore credentials;
     private final Subscriber subscriber;
     private final ScheduledExecutorService keeper;
+    private final boolean hashesNames;
 
     private SharedState(SharedConfig config, RevocationList local) {
         this.config = config;
-        RedisKeys keys = new RedisKeys(config.namespace());
+        RedisKeys keys = new RedisKeys(config.namespace(), config.nameKey());
+        this.hashesNames = keys.hashesNames();
         this.redis = new RedisCalls(config);
         this.revocations = new SharedRevocations(local, redis, keys, config.clock(), config.longestTokenLife(),
                 PendingRevocations.MAX_ENTRIES);
@@ -102,14 +104,30 @@ public final class SharedState implements AutoCloseable {
         return revocations;
     }
 
-    /** The throttle's fleet-wide failure counts. */
+    /**
+     * Whether this node was given a name key ({@link SharedConfig#withNameKey}), so that {@link #failures()} and
+     * {@link #credentialStore()} may be used; without one it shares revocations only.
+     */
+    public boolean sharesNamedState() {
+        return hashesNames;
+    }
+
+    /** The throttle's fleet-wide failure counts; only when {@link #sharesNamedState()}. */
     public FleetFailures failures() {
+        requireNameKey();
         return failures;
     }
 
-    /** The sealed records of the shared credential tier. */
+    /** The sealed records of the shared credential tier; only when {@link #sharesNamedState()}. */
     public SharedCredentialStore credentialStore() {
+        requireNameKey();
         return credentials;
+    }
+
+    private void requireNameKey() {
+        if (!hashesNames) {
+            throw new IllegalStateException("shared state without a name key shares revocations only");
+        }
     }
 
     /** Probes Redis once (a PING, within the deadline and through the breaker) and reports. */

@@ -21,6 +21,7 @@ class ThrottleFleetTest {
         final Map<String, Long> counts = new HashMap<>();
         final List<String> calls = new ArrayList<>();
         boolean reachable = true;
+        Duration remaining = Duration.ofMinutes(4);
 
         @Override
         public Optional<Counts> read(String userKey, String clientKey) {
@@ -28,8 +29,8 @@ class ThrottleFleetTest {
             if (!reachable) {
                 return Optional.empty();
             }
-            return Optional.of(new Counts(counts.getOrDefault(userKey, 0L), Duration.ofMinutes(4),
-                    counts.getOrDefault(clientKey, 0L), Duration.ofMinutes(4)));
+            return Optional.of(new Counts(counts.getOrDefault(userKey, 0L), remaining,
+                    counts.getOrDefault(clientKey, 0L), remaining));
         }
 
         @Override
@@ -74,6 +75,38 @@ class ThrottleFleetTest {
         fail(elsewhere, "alice", "10.0.0.1");
         assertEquals(Optional.of(Duration.ofMinutes(4)), refused(here, "alice", "10.0.0.1"));
         assertTrue(refused(here, "alice", "10.0.0.2").isEmpty(), "another client");
+    }
+
+    @Test
+    void aFleetCountNeverLocksOutForLongerThanTheLockout() {
+        Fleet fleet = new Fleet();
+        fleet.remaining = Duration.ofDays(365); // what a writer of Redis could set
+        Throttle elsewhere = new Throttle(3, 50, Duration.ofMinutes(5), clock, fleet);
+        Throttle here = new Throttle(3, 50, Duration.ofMinutes(5), clock, fleet);
+        for (int i = 0; i < 3; i++) {
+            fail(elsewhere, "alice", "10.0.0.1");
+        }
+        assertEquals(Optional.of(Duration.ofMinutes(5)), refused(here, "alice", "10.0.0.1"));
+        for (int i = 0; i < 50; i++) {
+            fleet.counts.merge("c\u0000" + "10.0.0.9", 1L, Long::sum);
+        }
+        assertEquals(Optional.of(Duration.ofMinutes(5)), refused(here, "bob", "10.0.0.9"), "the client count too");
+    }
+
+    @Test
+    void aClientLockedOutHereCostsTheFleetNoCall() {
+        Fleet fleet = new Fleet();
+        Throttle throttle = new Throttle(3, 50, Duration.ofMinutes(5), clock, fleet);
+        for (int i = 0; i < 3; i++) {
+            fail(throttle, "alice", "10.0.0.1");
+        }
+        fleet.calls.clear();
+        try (Throttle.Attempt attempt = throttle.begin("alice", "10.0.0.1")) {
+            assertTrue(attempt.refusedFor().isPresent(), "locked out by this node's own count");
+        }
+        assertEquals(List.of(), fleet.calls, "no read of the fleet counts");
+        assertTrue(refused(throttle, "bob", "10.0.0.1").isEmpty(), "another user from that client");
+        assertEquals(List.of("read"), fleet.calls, "an attempt this node lets in still reads the fleet");
     }
 
     @Test

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.holdfast.config.RedisUrl;
+import dev.holdfast.testing.Await;
+import dev.holdfast.testing.FaultProxy;
 import dev.holdfast.token.RevocationList;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -14,7 +16,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,9 +55,9 @@ class SentinelIT {
             RevocationList viaSentinel = new RevocationList(clock);
             RevocationList direct = new RevocationList(clock);
             try (SharedState a = SharedState.open(new SharedConfig(RedisUrl.parse("redis-sentinel://127.0.0.1:" + port + "/mymaster"),
-                         namespace, Duration.ofMillis(250), 5, Duration.ofSeconds(1), clock), viaSentinel);
+                         namespace, Duration.ofSeconds(2), 5, Duration.ofSeconds(1), clock), viaSentinel);
                  SharedState b = SharedState.open(new SharedConfig(RedisUrl.parse("redis://127.0.0.1:6379"),
-                         namespace, Duration.ofMillis(250), 5, Duration.ofSeconds(1), clock), direct)) {
+                         namespace, Duration.ofSeconds(2), 5, Duration.ofSeconds(1), clock), direct)) {
                 String jti = UUID.randomUUID().toString();
                 a.revoker().revoke(jti, Instant.now().plusSeconds(600));
                 long deadline = System.nanoTime() + PATIENCE.toNanos();
@@ -61,7 +65,7 @@ class SentinelIT {
                     Thread.sleep(5);
                 }
                 assertTrue(direct.isRevoked(jti), "the revocation made through Sentinel reached the other node");
-                assertTrue(a.status().up(), "up through Sentinel");
+                Await.until("up through Sentinel", () -> a.status().up());
             }
         } finally {
             sentinel.destroy();
@@ -89,6 +93,32 @@ class SentinelIT {
             SharedStatus status = alone.status();
             assertFalse(status.up(), "reported down");
             assertEquals(1, status.pending(), "queued for when a Sentinel answers");
+        }
+    }
+
+    @Test
+    void whileOneCallAsksBlackholedSentinelsTheOthersDoNotQueueBehindIt() throws Exception {
+        Clock clock = Clock.systemUTC();
+        try (FaultProxy first = FaultProxy.start("127.0.0.1", freePort());
+             FaultProxy second = FaultProxy.start("127.0.0.1", freePort())) {
+            first.blackhole();
+            second.blackhole();
+            String url = "redis-sentinel://" + first.host() + ":" + first.port() + "," + second.host() + ":" + second.port() + "/mymaster";
+            // A deadline far longer than this test needs: the first call is still asking while the second returns.
+            RedisCalls calls = new RedisCalls(new SharedConfig(RedisUrl.parse(url), "test-" + UUID.randomUUID(),
+                    Duration.ofSeconds(60), 5, Duration.ofSeconds(1), clock));
+            try {
+                CompletableFuture<Optional<String>> asking = CompletableFuture.supplyAsync(() -> calls.call("ping", Jedis::ping));
+                Await.until("the first call reached a Sentinel", () -> first.acceptedConnections() > 0);
+                assertEquals(Optional.empty(), calls.call("ping", Jedis::ping), "no pool yet: no answer");
+                assertFalse(asking.isDone(), "returned while the first call still waits for a Sentinel");
+                first.killAll();
+                second.refuse();
+                second.killAll();
+                assertEquals(Optional.empty(), asking.get(PATIENCE.toSeconds(), TimeUnit.SECONDS), "no Sentinel answered");
+            } finally {
+                calls.close();
+            }
         }
     }
 

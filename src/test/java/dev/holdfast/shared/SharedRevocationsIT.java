@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,7 +22,7 @@ import redis.clients.jedis.Jedis;
 class SharedRevocationsIT {
     private final Clock clock = Clock.systemUTC();
     private final String namespace = "test-" + UUID.randomUUID();
-    private final RedisKeys keys = new RedisKeys(namespace);
+    private final RedisKeys keys = new RedisKeys(namespace, Optional.empty());
     private final RedisCalls redis = new RedisCalls(new SharedConfig(RedisUrl.parse("redis://127.0.0.1:6379"), namespace,
             Duration.ofSeconds(5), 2, Duration.ofSeconds(1), clock, Duration.ofHours(2)));
 

@@ -9,6 +9,7 @@ import dev.holdfast.testing.MutableClock;
 import dev.holdfast.token.RevocationList;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +30,7 @@ class SharedRevocationsTest {
     }
 
     private SharedRevocations revocations(RevocationList local) {
-        return new SharedRevocations(local, redis, new RedisKeys("unit"), clock, LONGEST_TOKEN_LIFE, 10);
+        return new SharedRevocations(local, redis, new RedisKeys("unit", Optional.empty()), clock, LONGEST_TOKEN_LIFE, 10);
     }
 
     @Test

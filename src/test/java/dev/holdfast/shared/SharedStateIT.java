@@ -3,12 +3,17 @@ package dev.holdfast.shared;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.holdfast.config.RedisUrl;
+import dev.holdfast.login.FleetFailures;
 import dev.holdfast.login.Throttle;
+import dev.holdfast.testing.Await;
 import dev.holdfast.testing.FaultProxy;
+import dev.holdfast.testing.TestSecrets;
 import dev.holdfast.token.RevocationList;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -30,9 +36,11 @@ import redis.clients.jedis.Jedis;
 class SharedStateIT {
     private static final String REDIS_HOST = "127.0.0.1";
     private static final int REDIS_PORT = 6379;
-    private static final Duration TIMEOUT = Duration.ofMillis(250);
-    /** How long a condition that must come true is waited for; the figures below are measured, not this. */
-    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    /** The deadline of the tests that check what was written: one slow call on a loaded machine must not fail them. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(2);
+    /** The deadline of the tests that cut Redis off, short enough for their bounds to mean something. */
+    private static final Duration CUT_OFF_TIMEOUT = Duration.ofMillis(250);
+    private static final byte[] NAME_KEY = TestSecrets.randomKey();
 
     private final Clock clock = Clock.systemUTC();
     private final List<AutoCloseable> opened = new ArrayList<>();
@@ -62,8 +70,12 @@ class SharedStateIT {
         final SharedState shared;
 
         Node(String host, int port) {
-            SharedConfig config = new SharedConfig(RedisUrl.parse("redis://" + host + ":" + port), namespace, TIMEOUT,
-                    2, Duration.ofSeconds(1), clock);
+            this(host, port, TIMEOUT, 5);
+        }
+
+        Node(String host, int port, Duration timeout, int breakerFailures) {
+            SharedConfig config = new SharedConfig(RedisUrl.parse("redis://" + host + ":" + port), namespace, timeout,
+                    breakerFailures, Duration.ofSeconds(1), clock).withNameKey(NAME_KEY);
             shared = SharedState.open(config, local);
             opened.add(shared);
         }
@@ -84,13 +96,7 @@ class SharedStateIT {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + PATIENCE + ": " + what);
-            }
-            Thread.sleep(5);
-        }
+        Await.until(what, condition);
     }
 
     private static Optional<Duration> refused(Throttle throttle, String username, String client) {
@@ -179,9 +185,9 @@ class SharedStateIT {
     @Test
     void blackholedRedisCostsEachCallItsDeadlineAndTheNodeGoesOnAlone() throws Exception {
         FaultProxy proxy = proxy();
-        Node cutOff = new Node(proxy.host(), proxy.port());
+        Node cutOff = new Node(proxy.host(), proxy.port(), CUT_OFF_TIMEOUT, 2);
         Node other = direct();
-        assertTrue(cutOff.shared.status().up(), "up before the fault");
+        await("up before the fault", () -> cutOff.shared.status().up());
         Throttle throttle = new Throttle(2, 50, Duration.ofMinutes(5), clock, cutOff.shared.failures());
 
         proxy.blackhole();
@@ -205,9 +211,9 @@ class SharedStateIT {
         assertTrue(cutOff.shared.credentialStore().get("dave").isEmpty(), "an unreachable store reads as empty");
         long openBreakerMillis = (System.nanoTime() - start) / 1_000_000;
         System.out.println("blackholed Redis: revoke " + revokeMillis + " ms, 3 throttled attempts " + throttleMillis
-                + " ms, a call with the breaker open " + openBreakerMillis + " ms (deadline " + TIMEOUT.toMillis() + " ms)");
+                + " ms, a call with the breaker open " + openBreakerMillis + " ms (deadline " + CUT_OFF_TIMEOUT.toMillis() + " ms)");
         // Without the deadline these calls never return; the bound is loose so a loaded machine cannot fail it.
-        assertTrue(revokeMillis < 20 * TIMEOUT.toMillis(), "revoke took " + revokeMillis + " ms");
+        assertTrue(revokeMillis < 20 * CUT_OFF_TIMEOUT.toMillis(), "revoke took " + revokeMillis + " ms");
 
         proxy.pass();
         await("the queued revocation pushed and heard by the other node", () -> other.local.isRevoked(jti));
@@ -258,6 +264,66 @@ class SharedStateIT {
         }
         b.shared.credentialStore().remove("erin@example.com");
         assertTrue(a.shared.credentialStore().get("erin@example.com").isEmpty());
+    }
+
+    @Test
+    void redisKeysNameNoOneWithoutTheNameKey() throws Exception {
+        Node a = direct();
+        a.shared.credentialStore().put("erin@example.com", new byte[] {1}, Duration.ofMinutes(5));
+        a.shared.failures().failed("u\u0000erin@example.com\u000010.0.0.1", "c\u000010.0.0.1", Duration.ofMinutes(5));
+        String plainHash = RedisKeys.hex(SharedConfig.sha256("erin@example.com"));
+        String keyedHash = RedisKeys.hex(SharedConfig.hmacSha256(NAME_KEY, "erin@example.com".getBytes(StandardCharsets.UTF_8)));
+        try (Jedis jedis = new Jedis(REDIS_HOST, REDIS_PORT)) {
+            Set<String> keys = jedis.keys("holdfast:" + namespace + ":*");
+            assertEquals(3, keys.size(), keys.toString());
+            assertTrue(keys.contains("holdfast:" + namespace + ":tier:" + keyedHash), keys.toString());
+            assertTrue(keys.stream().noneMatch(key -> key.contains(plainHash)), "a plain hash is reversed by a name list");
+            String clientPlainHash = RedisKeys.hex(SharedConfig.sha256("c\u000010.0.0.1"));
+            assertTrue(keys.stream().noneMatch(key -> key.contains(clientPlainHash) || key.contains("10.0.0.1")),
+                    "an address is found by hashing all 2^32: " + keys);
+        }
+    }
+
+    @Test
+    void aNodeWithoutANameKeySharesRevocationsOnly() throws Exception {
+        Node named = direct();
+        RevocationList local = new RevocationList(clock);
+        SharedState verifyOnly = SharedState.open(new SharedConfig(RedisUrl.parse("redis://" + REDIS_HOST + ":" + REDIS_PORT),
+                namespace, TIMEOUT, 5, Duration.ofSeconds(1), clock), local);
+        opened.add(verifyOnly);
+        assertFalse(verifyOnly.sharesNamedState());
+        assertThrows(IllegalStateException.class, verifyOnly::failures);
+        assertThrows(IllegalStateException.class, verifyOnly::credentialStore);
+        await("subscribed", () -> verifyOnly.status().up());
+        String jti = UUID.randomUUID().toString();
+        named.shared.revoker().revoke(jti, inAnHour());
+        await("the revocation heard by the node without a name key", () -> local.isRevoked(jti));
+    }
+
+    @Test
+    void countersThatAreNoNumbersReadAsNoFleetCounts() {
+        Node a = direct();
+        RedisKeys keys = new RedisKeys(namespace, Optional.of(NAME_KEY));
+        FleetFailures failures = a.shared.failures();
+        try (Jedis jedis = new Jedis(REDIS_HOST, REDIS_PORT)) {
+            jedis.set(keys.throttle("user-1"), "not a number");
+            assertEquals(Optional.empty(), failures.read("user-1", "client-1"), "a string in the counter");
+            jedis.del(keys.throttle("user-1"));
+            jedis.hset(keys.throttle("user-2"), "field", "value");
+            assertEquals(Optional.empty(), failures.read("user-2", "client-1"), "a counter of another type");
+            jedis.set(keys.throttle("user-3"), "-7");
+            assertEquals(Optional.empty(), failures.read("user-3", "client-1"), "a negative count");
+            jedis.set(keys.throttle("user-4"), "2");
+            assertEquals(2, failures.read("user-4", "client-1").orElseThrow().user(), "a number still reads");
+        }
+        Throttle throttle = new Throttle(3, 50, Duration.ofMinutes(5), clock, failures);
+        fail(throttle, "gina", "10.0.0.5"); // writes the keys a login reads
+        try (Jedis jedis = new Jedis(REDIS_HOST, REDIS_PORT)) {
+            for (String key : jedis.keys("holdfast:" + namespace + ":throttle:*")) {
+                jedis.set(key, "garbage");
+            }
+        }
+        assertTrue(refused(throttle, "gina", "10.0.0.5").isEmpty(), "a login goes on with this node's own counts");
     }
 
     @Test

@@ -20,6 +20,13 @@ public final class TestSecrets {
         return "base64:" + Base64.getEncoder().encodeToString(secret);
     }
 
+    /** 32 random bytes, e.g. the key Redis key names are hashed under. */
+    public static byte[] randomKey() {
+        byte[] key = new byte[32];
+        random.nextBytes(key);
+        return key;
+    }
+
     /** This JVM's journal secret as {@code holdfast.spool.key} (and {@code SpoolCommand --key-file}) take it. */
     public static String journalSecretSetting() {
         return JOURNAL_SECRET;
