@@ -35,8 +35,7 @@ public final class EmergencyLoginServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
-        if (endpoint.isEmpty() || !ClientNetworks.contains(allowed, proxies.resolve(request).address())) {
-            ClientNetworks.notFound(request, response);
+        if (ClientNetworks.hidden(endpoint.isPresent(), allowed, proxies, request, response)) {
             return;
         }
         endpoint.get().handle(request, response);

@@ -36,8 +36,7 @@ public final class HealthServlet extends HttpServlet {
     /** Hidden from outsiders whatever the method: a {@code 405} for their {@code POST} would give it away. */
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
-        if (!ClientNetworks.admit(allowed, proxies, request)) {
-            ClientNetworks.notFound(request, response);
+        if (ClientNetworks.hidden(true, allowed, proxies, request, response)) {
             return;
         }
         super.service(request, response);

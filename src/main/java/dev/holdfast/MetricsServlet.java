@@ -37,8 +37,7 @@ public final class MetricsServlet extends HttpServlet {
     /** Hidden from outsiders, and while metrics are off, whatever the method (as health). */
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
-        if (metrics.isEmpty() || !ClientNetworks.admit(allowed, proxies, request)) {
-            ClientNetworks.notFound(request, response);
+        if (ClientNetworks.hidden(metrics.isPresent(), allowed, proxies, request, response)) {
             return;
         }
         super.service(request, response);

@@ -19,7 +19,7 @@ public final class ClientNetworks {
     }
 
     /** Whether the client of {@code request}, as {@code proxies} resolve it, is in {@code allowed}. */
-    public static boolean admit(List<Cidr> allowed, TrustedProxies proxies, HttpServletRequest request) {
+    private static boolean admit(List<Cidr> allowed, TrustedProxies proxies, HttpServletRequest request) {
         return contains(allowed, proxies.resolve(request).address());
     }
 
@@ -33,12 +33,25 @@ public final class ClientNetworks {
     }
 
     /**
+     * The gate of an endpoint hidden from outsiders: unless it is {@code on} and the client is in {@code allowed},
+     * answers as {@link #notFound} does, whatever the method, and returns true (the caller then answers nothing).
+     */
+    public static boolean hidden(boolean on, List<Cidr> allowed, TrustedProxies proxies, HttpServletRequest request,
+                                 HttpServletResponse response) throws IOException, ServletException {
+        if (on && admit(allowed, proxies, request)) {
+            return false;
+        }
+        notFound(request, response);
+        return true;
+    }
+
+    /**
      * Answers as if the endpoint did not exist, so an outsider cannot tell it is there: the container's default
      * servlet gets the request, as it gets every path no servlet maps, and answers with whatever the container gives
      * a missing path for that method ({@code 404}, or Jetty's {@code 405} to a {@code POST}), through the
      * application's own error pages. A container without a servlet named {@code default} gets a plain {@code 404}.
      */
-    public static void notFound(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
+    private static void notFound(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
         RequestDispatcher missingPath = request.getServletContext().getNamedDispatcher("default");
         if (missingPath == null) {
             response.sendError(HttpServletResponse.SC_NOT_FOUND);
