@@ -86,13 +86,16 @@ public final class Throttle {
         Objects.requireNonNull(client, "client");
         String userKey = userKey(username, client);
         String clientKey = clientKey(client);
-        synchronized (this) {
-            // Locked out here already: the fleet cannot let it in, so a locked-out client costs no call to it.
-            Duration wait = refusal(userKey, clientKey, false, clock.instant(), Optional.empty());
-            if (!wait.isZero()) {
-                return new Attempt(userKey, clientKey, wait, Optional.empty());
+        if (fleet != FleetFailures.NONE) {
+            synchronized (this) {
+                // Locked out here already: the fleet cannot let it in, so a locked-out client costs no call to it.
+                Duration wait = refusal(userKey, clientKey, false, clock.instant(), Optional.empty());
+                if (!wait.isZero()) {
+                    return new Attempt(userKey, clientKey, wait, Optional.empty());
+                }
             }
         }
+        // Alone (no fleet), one look at this node's counts, as every attempt costs the same whoever is asked.
         Optional<FleetFailures.Counts> fleetCounts = fleet.read(userKey, clientKey);
         synchronized (this) {
             Duration wait = refusal(userKey, clientKey, false, clock.instant(), fleetCounts);
