@@ -61,10 +61,13 @@ public final class CredentialTier implements AutoCloseable {
     public static final Duration SHARED_RETRY_AFTER = Duration.ofSeconds(5);
     /** What Holdfast asks its token keys for ({@code Keys.deriveSubkey}) when {@code cache.sharedKey} is not set. */
     public static final String SHARED_SUBKEY_PURPOSE = "holdfast shared credential tier";
+    private static final String DECOY_USER = "holdfast credential tier decoy";
 
     private final Duration ttl;
     private final Clock clock;
     private final SealedCredentials seal;
+    /** Sealed once, opened on a miss: a miss costs the same AES work as a hit, so its 503 takes a hit's time. */
+    private final byte[] decoy;
     private final Optional<SharedTier> shared;
     private final CacheManager manager;
     private final Cache<String, byte[]> cache;
@@ -107,6 +110,7 @@ public final class CredentialTier implements AutoCloseable {
         this.ttl = ttl;
         this.clock = Objects.requireNonNull(clock, "clock");
         this.seal = new SealedCredentials(integrityKey);
+        this.decoy = seal.seal(SealedCredentials.decoy(DECOY_USER));
         this.persistent = cacheDir.isPresent();
         Objects.requireNonNull(sharedStore, "sharedStore");
         this.shared = ttl.isZero() ? Optional.empty()
@@ -239,6 +243,7 @@ public final class CredentialTier implements AutoCloseable {
         Objects.requireNonNull(username, "username");
         byte[] sealed = cache.get(username);
         if (sealed == null) {
+            seal.open(DECOY_USER, decoy);
             return Optional.empty();
         }
         Optional<StoredCredential> opened = seal.open(username, sealed);

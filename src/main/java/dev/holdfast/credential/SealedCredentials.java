@@ -78,6 +78,15 @@ final class SealedCredentials {
         }
     }
 
+    /**
+     * A credential to seal once and open on every miss, so that a miss costs the AES work of a hit. Its hash
+     * never matches anything: it is never handed to a password check.
+     */
+    static StoredCredential decoy(String username) {
+        return new StoredCredential(username, Optional.of("0"),
+                "$2b$12$decoydecoydecoydecoydeOdecoydecoydecoydecoydecoydecoy", List.of("user"), true, Instant.EPOCH);
+    }
+
     private final Format format;
     private final SecretKeySpec key;
     private final SecureRandom random = new SecureRandom();

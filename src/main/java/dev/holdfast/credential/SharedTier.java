@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -61,9 +60,7 @@ final class SharedTier {
                 return size() > Math.max(maxEntries, MIN_REMEMBERED_USERS);
             }
         };
-        this.decoy = seal.seal(new StoredCredential(DECOY_USER, Optional.of("0"),
-                "$2b$12$decoydecoydecoydecoydeOdecoydecoydecoydecoydecoydecoy", List.of("user"), true,
-                Instant.EPOCH), Instant.EPOCH);
+        this.decoy = seal.seal(SealedCredentials.decoy(DECOY_USER), Instant.EPOCH);
     }
 
     /**
