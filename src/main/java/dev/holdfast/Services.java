@@ -41,6 +41,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import javax.naming.NamingException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -140,12 +141,13 @@ final class Services implements AutoCloseable {
             String sql = settings.get(Settings.SQL_USER);
             String loginPage = settings.get(Settings.LOGIN_PAGE);
             String landing = settings.get(Settings.LOGIN_LANDING);
-            LoginService main = new LoginService(new SqlCredentialStore(mainDatabase, sql, credentialTier::canAnswer, clock), credentialTier, passwords, throttle,
+            Supplier<Duration> roomAfterLookup = LoginService.roomAfterLookup(passwords);
+            LoginService main = new LoginService(new SqlCredentialStore(mainDatabase, sql, credentialTier::canAnswer, roomAfterLookup, clock), credentialTier, passwords, throttle,
                     audit, Tier.DATABASE, Tier.CACHE, retryAfter, clock, upgrades,
                     MetricsSetup.logins(metrics, "login", Tier.DATABASE, Tier.CACHE));
             login = new LoginEndpoint(main, issuer, ttl, cookies, loginPage, landing, proxies);
             emergencyLogin = emergencyDatabase.map(database -> new LoginEndpoint(
-                    new LoginService(new SqlCredentialStore(database, sql, credentialTier::canAnswer, clock), credentialTier, passwords, throttle, audit,
+                    new LoginService(new SqlCredentialStore(database, sql, credentialTier::canAnswer, roomAfterLookup, clock), credentialTier, passwords, throttle, audit,
                             Tier.EMERGENCY, Tier.EMERGENCY, retryAfter, clock, PasswordUpgrades.off(passwords),
                             MetricsSetup.logins(metrics, "emergency", Tier.EMERGENCY)),
                     issuer, emergencyTtl, cookies, loginPage, landing, proxies));

@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,6 +21,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -40,6 +42,7 @@ public final class SqlCredentialStore {
     private final String query;
     private final Clock clock;
     private final Predicate<String> answeredElsewhere;
+    private final Supplier<Duration> leaveForCaller;
     private volatile Columns columns;
 
     /**
@@ -59,6 +62,18 @@ public final class SqlCredentialStore {
      * @throws IllegalArgumentException when the query does not have exactly one {@code ?}
      */
     public SqlCredentialStore(GuardedDatabase database, String query, Predicate<String> answeredElsewhere, Clock clock) {
+        this(database, query, answeredElsewhere, () -> Duration.ZERO, clock);
+    }
+
+    /**
+     * As above, and each lookup leaves {@code leaveForCaller} of the database's deadline (at most half of it) to its
+     * caller, for the work that follows it whatever the database says: a login's password check, so that the login
+     * answers within the deadline whichever tier checks the password (see
+     * {@link GuardedDatabase#call(dev.holdfast.db.SqlWork, BooleanSupplier, Duration)}).
+     */
+    public SqlCredentialStore(GuardedDatabase database, String query, Predicate<String> answeredElsewhere,
+                              Supplier<Duration> leaveForCaller, Clock clock) {
+        this.leaveForCaller = Objects.requireNonNull(leaveForCaller, "leaveForCaller");
         this.database = Objects.requireNonNull(database, "database");
         this.query = Objects.requireNonNull(query, "query");
         this.answeredElsewhere = Objects.requireNonNull(answeredElsewhere, "answeredElsewhere");
@@ -86,7 +101,8 @@ public final class SqlCredentialStore {
             return Optional.empty(); // PostgreSQL text cannot hold NUL: no such user, not a query error
         }
         try {
-            return database.call(connection -> lookUp(connection, username), () -> answeredElsewhere.test(username));
+            return database.call(connection -> lookUp(connection, username), () -> answeredElsewhere.test(username),
+                    leaveForCaller.get());
         } catch (SQLException e) {
             // Only the SQLState and the vendor code: the driver's message can quote the username (a bind value).
             throw new CredentialQueryException("[" + SETTING + "] failed on the database: SQLState "

@@ -189,8 +189,24 @@ public final class GuardedDatabase implements AutoCloseable {
      * @throws SQLException                 the database answered with an error (constraint, syntax, permission)
      */
     public <T> T call(SqlWork<T> work, BooleanSupplier canDoWithout) throws DatabaseUnavailableException, SQLException {
+        return call(work, canDoWithout, Duration.ZERO);
+    }
+
+    /**
+     * Like {@link #call(SqlWork, BooleanSupplier)}, for a caller with work of its own to do after the call, whatever
+     * it returns (a login checks a password either way), that must still answer within {@link #deadline()}: the
+     * caller waits at most the deadline less {@code leaveForCaller}, which is capped at half the deadline so that
+     * the database always keeps at least half of it. A call that passes that wait is cancelled and counts as a
+     * timeout, as one past the deadline does.
+     *
+     * @throws DatabaseUnavailableException the database could not answer, or was not waited for
+     * @throws SQLException                 the database answered with an error (constraint, syntax, permission)
+     */
+    public <T> T call(SqlWork<T> work, BooleanSupplier canDoWithout, Duration leaveForCaller)
+            throws DatabaseUnavailableException, SQLException {
         Objects.requireNonNull(work, "work");
         Objects.requireNonNull(canDoWithout, "canDoWithout");
+        Objects.requireNonNull(leaveForCaller, "leaveForCaller");
         if (closed) {
             throw new DatabaseUnavailableException(Reason.NOT_CONFIGURED,
                     new IllegalStateException("database [" + name + "] is closed"));
@@ -215,7 +231,8 @@ public final class GuardedDatabase implements AutoCloseable {
             throw closed ? new DatabaseUnavailableException(Reason.NOT_CONFIGURED, e)
                     : unavailable(Reason.OVERLOADED, e);
         }
-        Duration wait = probe && breaker.probeWait().compareTo(deadline) < 0 ? breaker.probeWait() : deadline;
+        Duration budget = deadline.minus(leftForCaller(leaveForCaller));
+        Duration wait = probe && breaker.probeWait().compareTo(budget) < 0 ? breaker.probeWait() : budget;
         try {
             if (!call.awaitStart(wait.compareTo(maxWait) < 0 ? wait : maxWait)) {
                 if (probe) {
@@ -247,6 +264,12 @@ public final class GuardedDatabase implements AutoCloseable {
         } catch (ExecutionException e) {
             throw rethrown(e.getCause());
         }
+    }
+
+    /** What a caller may keep of the deadline for its own work: none when negative, at most half. */
+    private Duration leftForCaller(Duration wanted) {
+        Duration half = deadline.dividedBy(2);
+        return wanted.isNegative() ? Duration.ZERO : wanted.compareTo(half) > 0 ? half : wanted;
     }
 
     /**

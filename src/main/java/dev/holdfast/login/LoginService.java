@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,6 +114,20 @@ public final class LoginService {
         }
     }
 
+    /**
+     * What a login's database lookup leaves of its deadline for the rest of the login (for
+     * {@link SqlCredentialStore}): one password check as {@code passwords} takes them lately (both tiers check one,
+     * and so does an unknown user) and a quarter more for the audit record and the reply, so that a login answers
+     * within {@code db.maxWait + db.queryTimeout} even when the database used all it was given.
+     */
+    public static Supplier<Duration> roomAfterLookup(PasswordVerifier passwords) {
+        Objects.requireNonNull(passwords, "passwords");
+        return () -> {
+            Duration check = passwords.typicalCheck();
+            return check.plus(check.dividedBy(4));
+        };
+    }
+
     private LoginOutcome fromDatabase(String username, char[] password, Throttle.Attempt attempt,
                                       Optional<StoredCredential> stored) {
         Optional<Duration> refused = attempt.reserve();
@@ -144,16 +159,18 @@ public final class LoginService {
 
     private LoginOutcome fromCache(String username, char[] password, Throttle.Attempt attempt) {
         Optional<StoredCredential> cached = cache.find(username);
-        if (cached.isEmpty()) {
-            // The same hash work as a cached user's check: how long a 503 takes must not tell who is in the tier.
-            passwords.burnEquivalentWork(password);
-            return LoginOutcome.unavailable(unavailableRetryAfter);
-        }
         // Failures here count only towards the tier's own limit: the database cannot confirm them, and
-        // locking users out of the database because of our outage is not ours to do.
+        // locking users out of the database because of our outage is not ours to do. A user the tier does not
+        // hold is asked too, so that a client locked out of the tier learns nothing from a 503 either.
         Optional<Duration> refused = attempt.beforeTier();
         if (refused.isPresent()) {
             return LoginOutcome.throttled(refused.get());
+        }
+        if (cached.isEmpty()) {
+            // The same work as a cached user's check (the reservation, released unsettled when the attempt
+            // closes, and the hash): how long a 503 takes must not tell who is in the tier.
+            passwords.burnEquivalentWork(password);
+            return LoginOutcome.unavailable(unavailableRetryAfter);
         }
         if (!passwords.matches(password, cached.get().passwordHash())) {
             attempt.failedInTier();

@@ -10,6 +10,7 @@ import java.nio.charset.CharsetEncoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -58,6 +59,13 @@ public final class PasswordVerifier {
     private final int bcryptCost;
     /** A default-format hash of a random password, for {@link #burnEquivalentWork}. */
     private final String dummyHash;
+    /**
+     * Moving averages of how long checks took here lately: every {@link #matches} and {@link #burnEquivalentWork},
+     * and the default-format checks alone (the burns), both seeded with the time of making {@link #dummyHash}.
+     * Updated without a lock: a lost update only drops one sample.
+     */
+    private volatile long typicalCheckNanos;
+    private volatile long typicalBurnNanos;
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     public PasswordVerifier() {
@@ -82,7 +90,10 @@ public final class PasswordVerifier {
                 : List.of(bcrypt, new Argon2Hash(), new Pbkdf2Hash(), new DjangoPbkdf2Hash());
         byte[] random = new byte[24];
         new SecureRandom().nextBytes(random);
+        long started = System.nanoTime();
         this.dummyHash = bcrypt.hash(random, bcryptCost);
+        this.typicalCheckNanos = System.nanoTime() - started;
+        this.typicalBurnNanos = typicalCheckNanos;
         Arrays.fill(random, (byte) 0);
     }
 
@@ -92,24 +103,33 @@ public final class PasswordVerifier {
      */
     public boolean matches(char[] password, String storedHash) {
         Objects.requireNonNull(password, "password");
+        long started = System.nanoTime();
+        try {
+            return check(password, storedHash);
+        } finally {
+            observe(System.nanoTime() - started);
+        }
+    }
+
+    private boolean check(char[] password, String storedHash) {
         if (storedHash == null || storedHash.isEmpty()) {
             log.debug("no stored password hash: never matches");
-            burnEquivalentWork(password);
+            burn(password);
             return false;
         }
         Optional<HashFamily> family = familyOf(storedHash);
         if (family.isEmpty()) {
             report("unknown", Verdict.malformed("no supported prefix ($2a$, $2b$, $2y$, $argon2id$, $argon2i$, "
                     + "$argon2d$, $pbkdf2-sha256$, $pbkdf2-sha512$, pbkdf2_sha256$)"));
-            burnEquivalentWork(password);
+            burn(password);
             return false;
         }
         Verdict verdict = verify(family.get(), password, storedHash);
         if (verdict.kind() == Verdict.Kind.MALFORMED || verdict.kind() == Verdict.Kind.OVER_BOUND) {
             report(family.get().name(), verdict);
-            burnEquivalentWork(password);
+            burn(password);
         } else if (family.get().fast()) {
-            burnEquivalentWork(password); // a plain digest must not answer faster than everyone else
+            burn(password); // a plain digest must not answer faster than everyone else
         }
         return verdict.kind() == Verdict.Kind.MATCH;
     }
@@ -140,7 +160,31 @@ public final class PasswordVerifier {
      */
     public void burnEquivalentWork(char[] password) {
         Objects.requireNonNull(password, "password");
+        long started = System.nanoTime();
+        check(password, dummyHash); // the same steps as matches() takes for a stored default-format hash
+        long took = System.nanoTime() - started;
+        observe(took);
+        long typical = typicalBurnNanos;
+        typicalBurnNanos = typical + (took - typical) / 8;
+    }
+
+    private void burn(char[] password) {
         verify(bcrypt, password, dummyHash);
+    }
+
+    /**
+     * How long one check takes on this machine lately, for the room a login leaves after its database call for the
+     * check that follows it: the longer of the checks' average and the default-format check's (what an unknown
+     * user costs, which cheaper stored hashes must not talk down).
+     */
+    public Duration typicalCheck() {
+        return Duration.ofNanos(Math.max(typicalCheckNanos, typicalBurnNanos));
+    }
+
+    /** An average over about the last eight checks: quick to follow a loaded machine, steady against one spike. */
+    private void observe(long nanos) {
+        long typical = typicalCheckNanos;
+        typicalCheckNanos = typical + (nanos - typical) / 8;
     }
 
     /**

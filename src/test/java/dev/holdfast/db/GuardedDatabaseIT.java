@@ -303,6 +303,19 @@ class GuardedDatabaseIT {
     }
 
     @Test
+    void aCallerThatLeavesRoomForItsOwnWorkWaitsTheDeadlineLessThatRoomAndNeverLessThanHalf() throws Exception {
+        open(2, 100, Duration.ofSeconds(6).minus(MAX_WAIT)); // a deadline of 6 s: half of it is 3 s
+        // 4.5 s is within the deadline: a caller that keeps nothing for itself gets the answer.
+        assertEquals(1, db.call(sleep(4.5), () -> false, Duration.ZERO));
+        // A caller that keeps 10 s for itself keeps only half the deadline: it waits 3 s, less than the query takes.
+        assertEquals(Reason.TIMEOUT, unavailable("slow query, caller leaving room for its own work",
+                () -> db.call(sleep(4.5), () -> false, Duration.ofSeconds(10))));
+        // ... and a query within that half answers.
+        assertEquals(1, db.call(sleep(1), () -> false, Duration.ofSeconds(10)));
+        assertFalse(breaker.suspect(), "the answer ends the suspicion the timeout raised");
+    }
+
+    @Test
     void aSlowButAnsweringDatabaseIsNeverSkipped() throws Exception {
         open(2, 100, Duration.ofSeconds(10)); // a deadline of 10.5 s: the held probe below always answers within it
         // A slow query that answers within the deadline is an answer: the fallback caller waits for it.

@@ -122,6 +122,21 @@ class LoginServiceTest {
     }
 
     @Test
+    void aClientLockedOutOfTheTierIsRefusedAlsoForAUserTheTierDoesNotHold() throws Exception {
+        LoginService strict = new LoginService(database, tier, passwords, new Throttle(5, 3, Duration.ofMinutes(5), clock),
+                audit, Tier.DATABASE, Tier.CACHE, Duration.ofSeconds(5), clock);
+        tier.remember(alice(true));
+        databaseDown();
+        for (int i = 0; i < 3; i++) {
+            assertEquals(LoginOutcome.Kind.INVALID_CREDENTIALS, strict.login("alice", "wrong".toCharArray(), CLIENT).kind());
+        }
+        // A 503 here would tell this client that carol is not in the tier: it gets the refusal everyone gets.
+        assertEquals(LoginOutcome.Kind.THROTTLED, strict.login("carol", "whatever".toCharArray(), CLIENT).kind());
+        assertEquals(LoginOutcome.Kind.UNAVAILABLE, strict.login("carol", "whatever".toCharArray(), "192.0.2.99").kind(),
+                "another client is not refused");
+    }
+
+    @Test
     void aDatabaseSuccessClearsTheTiersCountToo() throws Exception {
         tier.remember(alice(true));
         databaseDown();
@@ -259,5 +274,11 @@ class LoginServiceTest {
         observed.login("alice", "wrong".toCharArray(), CLIENT);
         assertEquals(List.of("SUCCESS database", "INVALID_CREDENTIALS none"), seen.stream()
                 .map(o -> o.kind() + " " + o.tier().map(Tier::wireName).orElse("none")).collect(java.util.stream.Collectors.toList()));
+    }
+
+    @Test
+    void aLookupLeavesTheTimeOfOnePasswordCheckAndAQuarterMoreForTheRestOfTheLogin() {
+        Duration check = passwords.typicalCheck();
+        assertEquals(check.plus(check.dividedBy(4)), LoginService.roomAfterLookup(passwords).get());
     }
 }

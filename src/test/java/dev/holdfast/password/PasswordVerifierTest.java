@@ -13,6 +13,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -179,6 +180,44 @@ class PasswordVerifierTest {
         assertEquals(60, hash.length());
         assertTrue(verifier.matches("correct horse battery staple".toCharArray(), hash));
         assertFalse(verifier.matches("correct horse battery stapler".toCharArray(), hash));
+    }
+
+    @Test
+    void typicalCheckFollowsTheChecksMadeLately() {
+        PasswordVerifier cheap = new PasswordVerifier(4);
+        Duration seeded = cheap.typicalCheck();
+        assertTrue(seeded.compareTo(Duration.ZERO) > 0, "seeded with the time of making its own default hash: " + seeded);
+        // Cost 10 is 64 times the work of cost 4: after 24 such checks the average holds 96% of their time.
+        String dearer = new PasswordVerifier(10).hash("dearer".toCharArray());
+        long started = System.nanoTime();
+        for (int i = 0; i < 24; i++) {
+            assertFalse(cheap.matches("wrong".toCharArray(), dearer));
+        }
+        Duration perCheck = Duration.ofNanos((System.nanoTime() - started) / 24);
+        Duration followed = cheap.typicalCheck();
+        assertTrue(followed.compareTo(perCheck.dividedBy(2)) > 0,
+                "typical " + followed + " after checks of " + perCheck + " each (seeded " + seeded + ")");
+        // The work an unknown user costs is a check too.
+        for (int i = 0; i < 24; i++) {
+            cheap.burnEquivalentWork("anything".toCharArray());
+        }
+        assertTrue(cheap.typicalCheck().compareTo(followed) < 0, "back down towards cost 4: " + cheap.typicalCheck());
+    }
+
+    @Test
+    void cheapStoredHashesNeverTalkTheTypicalCheckBelowWhatAnUnknownUserCosts() {
+        PasswordVerifier dear = new PasswordVerifier(10);
+        for (int i = 0; i < 4; i++) {
+            dear.burnEquivalentWork("anything".toCharArray());
+        }
+        Duration unknownUser = dear.typicalCheck();
+        // Cost 4 is 1/64 of the work: 24 such checks alone would pull an average down to a few percent.
+        String cheapHash = new PasswordVerifier(4).hash("cheap".toCharArray());
+        for (int i = 0; i < 24; i++) {
+            assertFalse(dear.matches("wrong".toCharArray(), cheapHash));
+        }
+        assertTrue(dear.typicalCheck().compareTo(unknownUser.dividedBy(2)) > 0,
+                "typical " + dear.typicalCheck() + " against " + unknownUser + " for an unknown user");
     }
 
     @Test
