@@ -32,6 +32,11 @@ public final class JspRatioServer {
             + "  <context-param><param-name>holdfast.jwt.secret</param-name><param-value>" + SECRET + "</param-value></context-param>\n"
             + "  <filter><filter-name>holdfast</filter-name><filter-class>dev.holdfast.JwtAuthFilter</filter-class></filter>\n"
             + "  <filter-mapping><filter-name>holdfast</filter-name><url-pattern>/protected/*</url-pattern></filter-mapping>\n"
+            + "  <filter><filter-name>pass</filter-name><filter-class>dev.holdfast.bench.PassThroughFilter</filter-class></filter>\n"
+            + "  <filter-mapping><filter-name>pass</filter-name><url-pattern>/passthrough/*</url-pattern></filter-mapping>\n"
+            + "  <filter><filter-name>wrap</filter-name><filter-class>dev.holdfast.bench.PassThroughFilter</filter-class>"
+            + "<init-param><param-name>wrap</param-name><param-value>true</param-value></init-param></filter>\n"
+            + "  <filter-mapping><filter-name>wrap</filter-name><url-pattern>/wrapped/*</url-pattern></filter-mapping>\n"
             + "</web-app>\n";
 
     private JspRatioServer() {
@@ -44,10 +49,12 @@ public final class JspRatioServer {
         Path app = Files.createTempDirectory("holdfast-jsp-ratio");
         Files.createDirectories(app.resolve("WEB-INF"));
         Files.createDirectories(app.resolve("open"));
-        Files.createDirectories(app.resolve("protected"));
         Files.writeString(app.resolve("WEB-INF/web.xml"), WEB_XML, StandardCharsets.UTF_8);
         Files.writeString(app.resolve("open/hello.jsp"), JSP, StandardCharsets.UTF_8);
-        Files.writeString(app.resolve("protected/hello.jsp"), JSP, StandardCharsets.UTF_8);
+        for (String path : List.of("protected", "passthrough", "wrapped")) {
+            Files.createDirectories(app.resolve(path));
+            Files.writeString(app.resolve(path + "/hello.jsp"), JSP, StandardCharsets.UTF_8);
+        }
         String token = new TokenIssuer(Keys.hmac(SECRET.getBytes(StandardCharsets.US_ASCII)), "holdfast", Optional.empty(),
                 Clock.systemUTC()).issue("bench", Optional.empty(), List.of("user"), "database", Duration.ofHours(1)).compact();
         AutoCloseable server;

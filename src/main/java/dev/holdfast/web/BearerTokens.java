@@ -119,13 +119,31 @@ public final class BearerTokens {
         if (end == 0) {
             return false;
         }
+        // One table look-up per character: this runs on every request the filter sees, over a few hundred chars.
         for (int i = 0; i < end; i++) {
             char c = s.charAt(i);
-            if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/')) {
+            if (c >= B64TOKEN.length || !B64TOKEN[c]) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** The characters of a b64token before its padding, by code point. */
+    private static final boolean[] B64TOKEN = b64tokenCharacters();
+
+    private static boolean[] b64tokenCharacters() {
+        boolean[] allowed = new boolean[128];
+        for (char c = 'A'; c <= 'Z'; c++) {
+            allowed[c] = true;
+            allowed[Character.toLowerCase(c)] = true;
+        }
+        for (char c = '0'; c <= '9'; c++) {
+            allowed[c] = true;
+        }
+        for (char c : "-._~+/".toCharArray()) {
+            allowed[c] = true;
+        }
+        return allowed;
     }
 }

@@ -3,6 +3,7 @@ package dev.holdfast.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.holdfast.config.Settings.CookieSecure;
 import java.util.Optional;
@@ -77,5 +78,17 @@ class BearerTokensTest {
     void toStringNeverShowsTheToken() {
         BearerTokens.Extraction x = extract(new ServletMocks.Request("GET", "/x").header("Authorization", "Bearer secret.token.value"));
         assertFalse(x.toString().contains("secret"));
+    }
+
+    @Test
+    void theB64tokenCharactersAreExactlyThoseOfRfc6750() {
+        for (int c = 0; c <= Character.MAX_VALUE; c++) {
+            boolean rfc6750 = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                    || "-._~+/".indexOf(c) >= 0;
+            assertEquals(rfc6750, BearerTokens.isB64token("a" + (char) c + "b"), "U+" + Integer.toHexString(c));
+        }
+        assertTrue(BearerTokens.isB64token("abc=="), "trailing padding");
+        assertFalse(BearerTokens.isB64token("=="), "padding alone");
+        assertFalse(BearerTokens.isB64token("ab=c"), "padding inside");
     }
 }
