@@ -1,5 +1,6 @@
 package dev.holdfast.credential;
 
+import dev.holdfast.logging.RateLimitedLog;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

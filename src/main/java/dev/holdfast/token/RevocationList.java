@@ -1,5 +1,6 @@
 package dev.holdfast.token;
 
+import dev.holdfast.logging.RateLimitedLog;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,8 +33,7 @@ public final class RevocationList implements Revoker {
     private final NavigableSet<Entry> remoteByExpiry = new ConcurrentSkipListSet<>();
     private final int maxEntries;
     private final Clock clock;
-    private Instant nextWarn = Instant.MIN; // guarded by this
-    private long unloggedDrops; // guarded by this
+    private final RateLimitedLog rateLimited;
 
     public RevocationList(int maxEntries, Clock clock) {
         if (maxEntries < 1) {
@@ -41,6 +41,7 @@ public final class RevocationList implements Revoker {
         }
         this.maxEntries = maxEntries;
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.rateLimited = new RateLimitedLog(log, WARN_INTERVAL, clock);
     }
 
     public RevocationList(Clock clock) {
@@ -84,11 +85,11 @@ public final class RevocationList implements Revoker {
         while (byJti.size() >= maxEntries) {
             Entry victim = remoteByExpiry.isEmpty() ? (local ? localByExpiry.first() : null) : remoteByExpiry.first();
             if (victim == null || (!local && entry.compareTo(victim) < 0)) {
-                warnDropped(now, "a revocation heard from another node was refused");
+                warnDropped("a revocation heard from another node was refused");
                 return;
             }
             remove(victim);
-            warnDropped(now, victim.local ? "one of this node's own revocations was dropped"
+            warnDropped(victim.local ? "one of this node's own revocations was dropped"
                     : "a revocation heard from another node was dropped");
         }
         byJti.put(jti, entry);
@@ -119,16 +120,10 @@ public final class RevocationList implements Revoker {
         }
     }
 
-    private void warnDropped(Instant now, String what) {
-        if (now.isBefore(nextWarn)) {
-            unloggedDrops++;
-            return;
-        }
-        log.warn("holdfast: the revocation list is full ({} entries): {} before its token expired{}; raise"
-                        + " holdfast.jwt.revocations.maxEntries above logouts per second x (jwt.ttl + jwt.clockSkew)",
-                maxEntries, what, unloggedDrops == 0 ? "" : " (" + unloggedDrops + " more dropped or refused since the last line)");
-        unloggedDrops = 0;
-        nextWarn = now.plus(WARN_INTERVAL);
+    private void warnDropped(String what) {
+        rateLimited.warn("full", "holdfast: the revocation list is full ({} entries): {} before its token expired;"
+                + " raise holdfast.jwt.revocations.maxEntries above logouts per second x (jwt.ttl + jwt.clockSkew)",
+                maxEntries, what);
     }
 
     private static final class Entry implements Comparable<Entry> {

@@ -1,4 +1,4 @@
-package dev.holdfast.credential;
+package dev.holdfast.logging;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -10,22 +10,23 @@ import org.slf4j.Logger;
 
 /**
  * At most one line per kind of event per interval, the next one saying how many were left out: whoever can write
- * the shared store, or a store that keeps failing, cannot flood the log with one line per login.
+ * the shared store, or flood the revocation list, or a store that keeps failing, cannot fill the log with one line
+ * per login or logout. Thread-safe.
  */
-final class RateLimitedLog {
+public final class RateLimitedLog {
     private final Logger log;
     private final Duration interval;
     private final Clock clock;
     private final Map<String, Window> windows = new ConcurrentHashMap<>();
 
-    RateLimitedLog(Logger log, Duration interval, Clock clock) {
+    public RateLimitedLog(Logger log, Duration interval, Clock clock) {
         this.log = Objects.requireNonNull(log, "log");
         this.interval = Objects.requireNonNull(interval, "interval");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /** WARN {@code message} (SLF4J {@code {}} placeholders) unless a line of {@code kind} was logged within the interval. */
-    void warn(String kind, String message, Object... arguments) {
+    public void warn(String kind, String message, Object... arguments) {
         long left = windows.computeIfAbsent(kind, k -> new Window()).admit(clock.instant(), interval);
         if (left >= 0) {
             log.warn(withOmitted(message, left), arguments);
@@ -33,7 +34,7 @@ final class RateLimitedLog {
     }
 
     /** As {@link #warn}, at INFO. */
-    void info(String kind, String message, Object... arguments) {
+    public void info(String kind, String message, Object... arguments) {
         long left = windows.computeIfAbsent(kind, k -> new Window()).admit(clock.instant(), interval);
         if (left >= 0) {
             log.info(withOmitted(message, left), arguments);
