@@ -73,10 +73,10 @@ public final class SqlCredentialStore {
      */
     public SqlCredentialStore(GuardedDatabase database, String query, Predicate<String> answeredElsewhere,
                               Supplier<Duration> leaveForCaller, Clock clock) {
-        this.leaveForCaller = Objects.requireNonNull(leaveForCaller, "leaveForCaller");
         this.database = Objects.requireNonNull(database, "database");
         this.query = Objects.requireNonNull(query, "query");
         this.answeredElsewhere = Objects.requireNonNull(answeredElsewhere, "answeredElsewhere");
+        this.leaveForCaller = Objects.requireNonNull(leaveForCaller, "leaveForCaller");
         this.clock = Objects.requireNonNull(clock, "clock");
         long parameters = query.chars().filter(c -> c == '?').count();
         if (parameters != 1) {

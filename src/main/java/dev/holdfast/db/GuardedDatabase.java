@@ -231,7 +231,7 @@ public final class GuardedDatabase implements AutoCloseable {
             throw closed ? new DatabaseUnavailableException(Reason.NOT_CONFIGURED, e)
                     : unavailable(Reason.OVERLOADED, e);
         }
-        Duration budget = deadline.minus(leftForCaller(leaveForCaller));
+        Duration budget = deadline.minus(capped(leaveForCaller));
         Duration wait = probe && breaker.probeWait().compareTo(budget) < 0 ? breaker.probeWait() : budget;
         try {
             if (!call.awaitStart(wait.compareTo(maxWait) < 0 ? wait : maxWait)) {
@@ -267,7 +267,7 @@ public final class GuardedDatabase implements AutoCloseable {
     }
 
     /** What a caller may keep of the deadline for its own work: none when negative, at most half. */
-    private Duration leftForCaller(Duration wanted) {
+    private Duration capped(Duration wanted) {
         Duration half = deadline.dividedBy(2);
         return wanted.isNegative() ? Duration.ZERO : wanted.compareTo(half) > 0 ? half : wanted;
     }

@@ -164,8 +164,7 @@ public final class PasswordVerifier {
         check(password, dummyHash); // the same steps as matches() takes for a stored default-format hash
         long took = System.nanoTime() - started;
         observe(took);
-        long typical = typicalBurnNanos;
-        typicalBurnNanos = typical + (took - typical) / 8;
+        typicalBurnNanos = averaged(typicalBurnNanos, took);
     }
 
     private void burn(char[] password) {
@@ -181,10 +180,13 @@ public final class PasswordVerifier {
         return Duration.ofNanos(Math.max(typicalCheckNanos, typicalBurnNanos));
     }
 
-    /** An average over about the last eight checks: quick to follow a loaded machine, steady against one spike. */
     private void observe(long nanos) {
-        long typical = typicalCheckNanos;
-        typicalCheckNanos = typical + (nanos - typical) / 8;
+        typicalCheckNanos = averaged(typicalCheckNanos, nanos);
+    }
+
+    /** An average over about the last eight checks: quick to follow a loaded machine, steady against one spike. */
+    private static long averaged(long typical, long sample) {
+        return typical + (sample - typical) / 8;
     }
 
     /**
